@@ -210,3 +210,31 @@ func foldLatin(r rune) rune {
 	}
 	return r
 }
+
+// SourceFilter selects sources; empty fields do not filter.
+type SourceFilter struct {
+	Country    string
+	Medium     string
+	Q          string // case-insensitive substring of name or homepage
+	ActiveOnly bool
+}
+
+// Match reports whether s passes the filter.
+func (f SourceFilter) Match(s *Source) bool {
+	if f.Country != "" && !strings.EqualFold(s.Country, f.Country) {
+		return false
+	}
+	if f.Medium != "" && !strings.EqualFold(s.Medium, f.Medium) {
+		return false
+	}
+	if f.ActiveOnly && !s.Active {
+		return false
+	}
+	if f.Q != "" {
+		q := strings.ToLower(f.Q)
+		if !strings.Contains(strings.ToLower(s.Name), q) && !strings.Contains(strings.ToLower(s.Homepage), q) {
+			return false
+		}
+	}
+	return true
+}

@@ -12,33 +12,6 @@ import (
 	"observatory"
 )
 
-// SourceFilter selects sources; empty fields do not filter.
-type SourceFilter struct {
-	Country    string
-	Medium     string
-	Q          string // case-insensitive substring of name or homepage
-	ActiveOnly bool
-}
-
-func (f SourceFilter) match(s *observatory.Source) bool {
-	if f.Country != "" && !strings.EqualFold(s.Country, f.Country) {
-		return false
-	}
-	if f.Medium != "" && !strings.EqualFold(s.Medium, f.Medium) {
-		return false
-	}
-	if f.ActiveOnly && !s.Active {
-		return false
-	}
-	if f.Q != "" {
-		q := strings.ToLower(f.Q)
-		if !strings.Contains(strings.ToLower(s.Name), q) && !strings.Contains(strings.ToLower(s.Homepage), q) {
-			return false
-		}
-	}
-	return true
-}
-
 // CreateSource normalises, validates and stores a new source, giving it an
 // ID derived from its country and name when it has none. It fails with
 // ErrInvalid (a *observatory.ValidationError) or ErrConflict when another
@@ -181,7 +154,7 @@ func (db *DB) Source(ctx context.Context, id string) (*observatory.Source, error
 }
 
 // Sources returns the sources that match f, by country then name.
-func (db *DB) Sources(ctx context.Context, f SourceFilter) ([]observatory.Source, error) {
+func (db *DB) Sources(ctx context.Context, f observatory.SourceFilter) ([]observatory.Source, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -192,7 +165,7 @@ func (db *DB) Sources(ctx context.Context, f SourceFilter) ([]observatory.Source
 			if _, err := getJSON(tx.Bucket(bucketSources), k, &s); err != nil {
 				return err
 			}
-			if f.match(&s) {
+			if f.Match(&s) {
 				out = append(out, s)
 			}
 			return nil
