@@ -1,0 +1,134 @@
+// Package webui is the observatory's HTTP server: the Spanish-first web
+// pages, the JSON API under /api/v1/, and the health endpoint. It reaches the
+// other packages only through the small interfaces declared here.
+package webui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"observatory"
+)
+
+// Searcher runs search queries (the index package implements it).
+type Searcher interface {
+	Search(ctx context.Context, q observatory.SearchQuery) (*observatory.SearchResult, error)
+}
+
+// Store is what the server reads from the store.
+type Store interface {
+	Sources(ctx context.Context, f observatory.SourceFilter) ([]observatory.Source, error)
+	Source(ctx context.Context, id string) (*observatory.Source, error)
+	Article(ctx context.Context, id string) (*observatory.Article, error)
+}
+
+// Config configures a Server.
+type Config struct {
+	Addr   string // listen address, e.g. 127.0.0.1:8080; ":0" picks a free port
+	Search Searcher
+	Store  Store
+	Logger *slog.Logger
+	// Ready reports whether the server's dependencies answer; /healthz
+	// returns 503 with its error otherwise. May be nil.
+	Ready func(ctx context.Context) error
+	// MaxBodyBytes caps request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	Now          func() time.Time
+}
+
+// Server serves the web UI and the API.
+type Server struct {
+	cfg      Config
+	log      *slog.Logger
+	pages    map[string]*template.Template // language → template set
+	assets   *assets
+	http     *http.Server
+	ln       net.Listener
+	done     chan struct{}
+	serveErr error
+	once     sync.Once
+}
+
+// New prepares a server: it parses the embedded templates and message
+// catalogues, so a mistake in them fails at start, not on a request.
+func New(cfg Config) (*Server, error) {
+	if cfg.Search == nil || cfg.Store == nil {
+		return nil, errors.New("webui: Config.Search and Config.Store are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan struct{})}
+	var err error
+	if s.assets, err = loadAssets(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = s.parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.http = &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
+	}
+	return s, nil
+}
+
+// Open binds the listen address and starts serving in the background. It
+// returns once the address is bound, so Addr is valid afterwards.
+func (s *Server) Open() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("webui: listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	go func() {
+		defer close(s.done)
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.serveErr = err
+		}
+	}()
+	return nil
+}
+
+// Addr returns the bound address (after Open).
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return s.cfg.Addr
+	}
+	return s.ln.Addr().String()
+}
+
+// Close stops accepting requests and waits, until ctx ends, for the
+// requests in flight to finish. It is safe to call more than once.
+func (s *Server) Close(ctx context.Context) error {
+	var err error
+	s.once.Do(func() {
+		if s.ln == nil {
+			return
+		}
+		err = s.http.Shutdown(ctx)
+		<-s.done
+		if err == nil {
+			err = s.serveErr
+		}
+	})
+	return err
+}
