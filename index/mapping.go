@@ -1,0 +1,208 @@
+package index
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"observatory"
+)
+
+// Field names in the index. Keyword fields hold exact values and carry doc
+// values for facets and sorting; text fields are analysed in the item's
+// language, stored for highlighting, and have no doc values.
+const (
+	fieldKind       = "kind"
+	fieldLang       = "lang"
+	fieldCountry    = "country"
+	fieldSource     = "source"
+	fieldSourceName = "source_name"
+	fieldMedium     = "medium"
+	fieldTag        = "tag"
+	fieldSubtag     = "subtag"
+	fieldTagScores  = "tag_scores"
+	fieldPublished  = "published"
+	fieldMonth      = "month"
+	fieldWeek       = "week"
+	fieldTitle      = "title"
+	fieldText       = "text"
+	fieldAuthors    = "authors"
+	fieldURL        = "url"
+)
+
+// titleBoost weighs a match in the title above one in the body.
+const titleBoost = 3.0
+
+// doc is what one article or library document looks like to bleve. Its
+// bleve type is its analysed language, which picks the analyzer of the
+// text fields (see newMapping).
+type doc struct {
+	Kind       string    `json:"kind"`
+	Lang       string    `json:"lang"`
+	Country    string    `json:"country,omitempty"`
+	Source     string    `json:"source,omitempty"`
+	SourceName string    `json:"source_name,omitempty"`
+	Medium     string    `json:"medium,omitempty"`
+	Tag        []string  `json:"tag,omitempty"`
+	Subtag     []string  `json:"subtag,omitempty"`
+	TagScores  string    `json:"tag_scores,omitempty"`
+	Published  time.Time `json:"published"`
+	Month      string    `json:"month,omitempty"`
+	Week       string    `json:"week,omitempty"`
+	Title      string    `json:"title"`
+	Text       string    `json:"text"`
+	Authors    []string  `json:"authors,omitempty"`
+	URL        string    `json:"url,omitempty"`
+}
+
+// BleveType tells bleve which document mapping (and so which analyzers)
+// to use.
+func (d *doc) BleveType() string { return d.Lang }
+
+// articleDoc converts a stored article to its indexed form.
+func articleDoc(a *observatory.Article) *doc {
+	d := &doc{
+		Kind:       observatory.KindArticle,
+		Lang:       languageOf(strings.ToLower(a.Language)),
+		Country:    a.Country,
+		Source:     a.SourceID,
+		SourceName: a.SourceName,
+		Medium:     a.Medium,
+		Published:  a.Published,
+		Title:      a.Title,
+		Text:       a.Text,
+		Authors:    a.Authors,
+		URL:        a.URL,
+	}
+	if d.Text == "" {
+		d.Text = a.Summary
+	}
+	if d.Published.IsZero() {
+		d.Published = a.Fetched
+	}
+	setTags(d, a.Tags)
+	setPeriods(d)
+	return d
+}
+
+func setTags(d *doc, tags []observatory.TagResult) {
+	var scores []string
+	for _, t := range tags {
+		if t.Tag == "" {
+			continue
+		}
+		d.Tag = append(d.Tag, t.Tag)
+		d.Subtag = append(d.Subtag, t.Subtags...)
+		scores = append(scores, t.Tag+"="+strconv.FormatFloat(t.Score, 'g', 4, 64))
+	}
+	d.TagScores = strings.Join(scores, " ")
+}
+
+func setPeriods(d *doc) {
+	if d.Published.IsZero() {
+		return
+	}
+	t := d.Published.UTC()
+	d.Published = t
+	d.Month = t.Format("2006-01")
+	d.Week = isoWeek(t)
+}
+
+// isoWeek formats t's ISO 8601 week as "2026-W47", as digests name weeks.
+func isoWeek(t time.Time) string {
+	y, w := t.ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
+}
+
+// parseTagScores reads the stored tag_scores field back.
+func parseTagScores(s string) []observatory.TagScore {
+	var out []observatory.TagScore
+	for _, f := range strings.Fields(s) {
+		tag, score, ok := strings.Cut(f, "=")
+		if !ok {
+			continue
+		}
+		v, _ := strconv.ParseFloat(score, 64)
+		out = append(out, observatory.TagScore{Tag: tag, Score: v})
+	}
+	return out
+}
+
+// newMapping builds the index mapping: one document mapping per analysed
+// language, identical but for the analyzer of the text fields. Nothing is
+// indexed dynamically and nothing goes to the composite _all field: the
+// query builder names the fields it searches.
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := mapping.NewIndexMapping()
+	if err := addAnalyzers(im); err != nil {
+		return nil, err
+	}
+	im.DefaultAnalyzer = analyzerES
+	im.DefaultType = defaultLanguage
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	for lang, analyzer := range languages {
+		dm := docMapping(analyzer)
+		im.AddDocumentMapping(lang, dm)
+		if lang == defaultLanguage {
+			im.DefaultMapping = docMapping(analyzer)
+		}
+	}
+	return im, nil
+}
+
+func docMapping(textAnalyzer string) *mapping.DocumentMapping {
+	dm := mapping.NewDocumentStaticMapping()
+	dm.DefaultAnalyzer = textAnalyzer
+
+	kw := func(store bool) *mapping.FieldMapping {
+		return &mapping.FieldMapping{
+			Type:         "text",
+			Analyzer:     keyword.Name,
+			Index:        true,
+			Store:        store,
+			DocValues:    true,
+			SkipFreqNorm: true,
+		}
+	}
+	storedOnly := &mapping.FieldMapping{Type: "text", Analyzer: keyword.Name, Store: true}
+	text := func(analyzer string) *mapping.FieldMapping {
+		return &mapping.FieldMapping{
+			Type:               "text",
+			Analyzer:           analyzer,
+			Index:              true,
+			Store:              true,
+			IncludeTermVectors: true, // phrases and highlights need positions
+		}
+	}
+	date := &mapping.FieldMapping{Type: "datetime", Index: true, Store: true, DocValues: true}
+
+	for name, fm := range map[string]*mapping.FieldMapping{
+		fieldKind:       kw(true),
+		fieldLang:       kw(true),
+		fieldCountry:    kw(true),
+		fieldSource:     kw(true),
+		fieldMedium:     kw(true),
+		fieldTag:        kw(false),
+		fieldSubtag:     kw(false),
+		fieldMonth:      kw(false),
+		fieldWeek:       kw(false),
+		fieldSourceName: storedOnly,
+		fieldTagScores:  storedOnly,
+		fieldURL:        storedOnly,
+		fieldPublished:  date,
+		fieldTitle:      text(textAnalyzer),
+		fieldText:       text(textAnalyzer),
+		fieldAuthors:    text(analyzerName),
+	} {
+		f := *fm
+		f.Name = name
+		dm.AddFieldMappingsAt(name, &f)
+	}
+	return dm
+}

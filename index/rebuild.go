@@ -1,0 +1,150 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"observatory"
+)
+
+// Articles is what Rebuild reads: every stored article, in pages.
+// store.DB implements it.
+type Articles interface {
+	ForEachArticle(ctx context.Context, batch int, fn func([]observatory.Article) error) error
+}
+
+// rebuildState is the generation a running Rebuild is filling. Apply
+// writes to it too, and records which IDs it wrote, so that a page the
+// rebuild read earlier does not overwrite a newer version.
+type rebuildState struct {
+	next  *generation
+	dirty map[string]bool
+}
+
+// record applies a batch already applied to the live generation to the
+// one being built. The caller holds writeMu.
+func (ix *Index) recordDuringRebuild(ctx context.Context, b observatory.IndexBatch) error {
+	rs := ix.rebuild
+	if err := ix.write(ctx, rs.next.idx, b.Upsert, b.Delete, false); err != nil {
+		return err
+	}
+	for i := range b.Upsert {
+		rs.dirty[b.Upsert[i].ID] = true
+	}
+	for _, id := range b.Delete {
+		rs.dirty[id] = true
+	}
+	return nil
+}
+
+// ErrRebuilding is returned by Rebuild while another rebuild runs.
+var ErrRebuilding = fmt.Errorf("index: ya se está reconstruyendo / a rebuild is already running: %w", observatory.ErrConflict)
+
+// Rebuild builds a fresh index from src beside the live one, while
+// searches and Apply keep using the live one (Apply writes to both), then
+// swaps it in atomically and deletes the old one. progress, if not nil, is
+// called with the number of articles read so far. If Rebuild fails or
+// ctx ends, the live index is left as it was.
+func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done int)) (err error) {
+	ix.writeMu.Lock()
+	if ix.closed {
+		ix.writeMu.Unlock()
+		return errors.New("index: closed")
+	}
+	if ix.rebuild != nil {
+		ix.writeMu.Unlock()
+		return ErrRebuilding
+	}
+	next, err := ix.createGeneration(nextGeneration(ix.cur.name))
+	if err != nil {
+		ix.writeMu.Unlock()
+		return err
+	}
+	ix.rebuild = &rebuildState{next: next, dirty: make(map[string]bool)}
+	ix.writeMu.Unlock()
+
+	swapped := false
+	defer func() {
+		if swapped {
+			return
+		}
+		ix.writeMu.Lock()
+		ix.rebuild = nil
+		ix.writeMu.Unlock()
+		next.idx.Close()
+		os.RemoveAll(filepath.Join(ix.dir, next.name))
+	}()
+
+	done := 0
+	err = src.ForEachArticle(ctx, ix.cfg.BatchSize, func(page []observatory.Article) error {
+		ix.writeMu.Lock()
+		fresh := page[:0:0]
+		for i := range page {
+			if !ix.rebuild.dirty[page[i].ID] {
+				fresh = append(fresh, page[i])
+			}
+		}
+		err := ix.write(ctx, next.idx, fresh, nil, false)
+		ix.writeMu.Unlock()
+		if err != nil {
+			return err
+		}
+		done += len(page)
+		if progress != nil {
+			progress(done)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("index: rebuild: %w", err)
+	}
+
+	ix.writeMu.Lock()
+	defer ix.writeMu.Unlock()
+	if ix.closed {
+		return errors.New("index: closed")
+	}
+	if err := persist(ctx, next); err != nil {
+		return err
+	}
+	if err := ix.writeCurrent(next.name); err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	old := ix.cur
+	ix.cur = next
+	ix.mu.Unlock()
+	ix.rebuild = nil
+	swapped = true
+	ix.log.Info("index rebuilt", "generation", next.name, "articles", done)
+	if err := old.idx.Close(); err != nil {
+		ix.log.Warn("close old index generation", "generation", old.name, "err", err)
+	}
+	if err := os.RemoveAll(filepath.Join(ix.dir, old.name)); err != nil {
+		ix.log.Warn("remove old index generation", "generation", old.name, "err", err)
+	}
+	return nil
+}
+
+// persist waits until everything written to g is on disk.
+func persist(ctx context.Context, g *generation) error {
+	b := g.idx.NewBatch()
+	b.SetInternal([]byte(internalMappingID), []byte(mappingVersion))
+	done := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { done <- err })
+	if err := g.idx.Batch(b); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("index: persist: %w", err)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
