@@ -17,7 +17,7 @@ func TestRunOnceStoresEachArticleOnce(t *testing.T) {
 	ctx := context.Background()
 	o := newOutlet(t, "testdata/outlet")
 	db := openStore(t)
-	src := addSource(t, db, "Diario de Prueba", o.URL+"/", o.URL+"/feed.xml")
+	src := addSource(t, db, "Diario de Prueba", o.URL+"/feed.xml")
 	var processed []string
 	var saved int
 	cfg := testConfig(db)
@@ -100,7 +100,7 @@ func TestGuardRefusesLoopback(t *testing.T) {
 	ctx := context.Background()
 	o := newOutlet(t, "testdata/outlet")
 	db := openStore(t)
-	src := addSource(t, db, "Diario de Prueba", o.URL+"/", o.URL+"/feed.xml")
+	src := addSource(t, db, "Diario de Prueba", o.URL+"/feed.xml")
 	cfg := testConfig(db)
 	cfg.AllowPrivateNetworks = false
 	c := newCrawler(t, cfg)

@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"net/netip"
+	"os"
 	"testing"
 )
 
@@ -12,4 +13,13 @@ func mustAddr(t testing.TB, s string) netip.Addr {
 		t.Fatal(err)
 	}
 	return a
+}
+
+func mustRead(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -77,9 +77,9 @@ func (o *outlet) serve(w http.ResponseWriter, r *http.Request) {
 	b = []byte(strings.ReplaceAll(string(b), "{{BASE}}", o.URL))
 	switch {
 	case strings.HasSuffix(file, ".xml"):
-		w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+		w.Header().Set("Content-Type", "application/rss+xml")
 	case strings.HasSuffix(file, ".html"):
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Type", "text/html")
 	}
 	w.Write(b)
 }
@@ -95,10 +95,13 @@ func openStore(t testing.TB) *store.DB {
 	return db
 }
 
-// addSource registers a source reading the given feed.
-func addSource(t testing.TB, db *store.DB, name, homepage string, feeds ...string) *observatory.Source {
+// addSource registers a source reading the given feeds. The homepage is
+// made up from the name: the store wants one per outlet, and all fake
+// outlets share 127.0.0.1.
+func addSource(t testing.TB, db *store.DB, name string, feeds ...string) *observatory.Source {
 	t.Helper()
-	s := &observatory.Source{Name: name, Country: "CR", Medium: observatory.MediumOnline, Homepage: homepage,
+	home := "https://" + observatory.Slug(name) + ".example/"
+	s := &observatory.Source{Name: name, Country: "CR", Medium: observatory.MediumOnline, Homepage: home,
 		Feeds: feeds, Active: true, Languages: []string{"es"}}
 	if err := db.CreateSource(context.Background(), s, "test"); err != nil {
 		t.Fatal(err)
