@@ -1,0 +1,550 @@
+// Package classify tags texts with the observatory's three tags — migration,
+// gender, xenophobia — and their sub-tags, from plain-text lexicons an
+// analyst can read and edit, and explains every tag with the terms that
+// matched and the sentences they matched in.
+//
+// Lexicons are embedded in the binary (lexicons/*.txt) and may be
+// overridden, file by file, from a directory (the data directory's
+// lexicons/ folder). See lexicons/README.md for the format.
+package classify
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"unicode"
+	"unicode/utf8"
+
+	"observatory"
+)
+
+//go:embed lexicons/*.txt lexicons/VERSION
+var embedded embed.FS
+
+// Config configures a Classifier.
+type Config struct {
+	// Dir is an optional override directory (the data directory's lexicons/
+	// folder); its files replace the embedded ones of the same name. A
+	// missing directory means no overrides.
+	Dir    string
+	Logger *slog.Logger // may be nil
+}
+
+// Classifier tags texts. It is safe for concurrent use; Reload swaps the
+// lexicons atomically.
+type Classifier struct {
+	cfg    Config
+	log    *slog.Logger
+	mu     sync.Mutex // serialises Reload
+	state  atomic.Pointer[state]
+	pool   sync.Pool
+	maxEvi int
+}
+
+type state struct {
+	lx      *lexicon
+	m       *matcher
+	version string
+	files   []LexiconFile
+}
+
+// LexiconFile describes one lexicon file in force.
+type LexiconFile struct {
+	Name   string `json:"name"`
+	Origin string `json:"origin"` // "embedded" or "override"
+	Rules  int    `json:"rules"`
+}
+
+// maxEvidence caps the explanation of one tag; the strongest evidence is kept.
+const maxEvidence = 30
+
+// New loads the embedded lexicons and the overrides of cfg.Dir. A mistake
+// in a file is returned as a *LexiconError naming the file, line and reason.
+func New(cfg Config) (*Classifier, error) {
+	c := &Classifier{cfg: cfg, log: cfg.Logger, maxEvi: maxEvidence}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	c.pool.New = func() any { return new(scratch) }
+	st, err := load(cfg.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("classify: %w", err)
+	}
+	c.state.Store(st)
+	return c, nil
+}
+
+// Version returns the version of the lexicons in force: the declared
+// version (lexicons/VERSION) and a digest of every file's content, so that
+// any edit of an override gives a new version.
+func (c *Classifier) Version() string { return c.state.Load().version }
+
+// Files lists the lexicon files in force.
+func (c *Classifier) Files() []LexiconFile { return slices.Clone(c.state.Load().files) }
+
+// Reload re-reads the overrides. On error the previous lexicons stay in
+// force and the error names file:line: reason.
+func (c *Classifier) Reload() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	st, err := load(c.cfg.Dir)
+	if err != nil {
+		return fmt.Errorf("classify: reload: %w", err)
+	}
+	old := c.state.Swap(st)
+	if old.version != st.version {
+		c.log.Info("lexicons reloaded", "lexicon_version", st.version, "previous_version", old.version)
+	}
+	return nil
+}
+
+// EmbeddedLexicons returns the lexicon files built into the binary, for an
+// analyst to copy into the override directory and edit.
+func EmbeddedLexicons() fs.FS {
+	sub, err := fs.Sub(embedded, "lexicons")
+	if err != nil {
+		panic(err) // the embedded tree is fixed at build time
+	}
+	return sub
+}
+
+func load(dir string) (*state, error) {
+	files := map[string][]byte{}
+	origin := map[string]string{}
+	ents, err := fs.ReadDir(embedded, "lexicons")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range ents {
+		b, err := fs.ReadFile(embedded, "lexicons/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		files[e.Name()] = b
+		origin[e.Name()] = "embedded"
+	}
+	if dir != "" {
+		ents, err := os.ReadDir(dir)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return nil, fmt.Errorf("lexicon directory: %w", err)
+		default:
+			for _, e := range ents {
+				name := e.Name()
+				if e.IsDir() || !(strings.HasSuffix(name, ".txt") || name == "VERSION") {
+					continue
+				}
+				b, err := os.ReadFile(filepath.Join(dir, name))
+				if err != nil {
+					return nil, &LexiconError{File: filepath.Join(dir, name), Reason: err.Error()}
+				}
+				files[name] = b
+				origin[name] = "override"
+			}
+		}
+	}
+	st, err := buildState(files)
+	if err != nil {
+		var le *LexiconError
+		if errors.As(err, &le) && origin[le.File] == "override" {
+			le.File = filepath.Join(dir, le.File)
+		}
+		return nil, err
+	}
+	for i := range st.files {
+		st.files[i].Origin = origin[st.files[i].Name]
+	}
+	return st, nil
+}
+
+// buildState parses and compiles a set of lexicon files.
+func buildState(files map[string][]byte) (*state, error) {
+	lx, err := parseLexicon(files)
+	if err != nil {
+		return nil, err
+	}
+	names := slices.Sorted(func(yield func(string) bool) {
+		for n := range files {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	h := sha256.New()
+	for _, n := range names {
+		fmt.Fprintf(h, "%s\x00%d\x00", n, len(files[n]))
+		h.Write(files[n])
+	}
+	base := lx.version
+	if base == "" {
+		base = "0"
+	}
+	st := &state{lx: lx, m: compile(lx), version: base + "+" + hex.EncodeToString(h.Sum(nil))[:8]}
+	counts := map[string]int{}
+	for _, r := range lx.rules {
+		counts[r.file]++
+	}
+	for _, n := range names {
+		if strings.HasSuffix(n, ".txt") {
+			st.files = append(st.files, LexiconFile{Name: n, Rules: counts[n]})
+		}
+	}
+	return st, nil
+}
+
+// Result is the full answer for one text: every top-level tag with its
+// score, threshold and decision, sub-tags and explanation.
+type Result struct {
+	Tags           []TagScore `json:"tags"` // every top-level tag, in taxonomy order
+	LexiconVersion string     `json:"lexicon_version"`
+}
+
+// TagScore is one top-level tag's score and decision.
+type TagScore struct {
+	Tag         string        `json:"tag"`
+	LabelES     string        `json:"label_es"`
+	LabelEN     string        `json:"label_en"`
+	Score       float64       `json:"score"`
+	Threshold   float64       `json:"threshold"`
+	Assigned    bool          `json:"assigned"`
+	Subtags     []SubtagScore `json:"subtags"`
+	Explanation []Evidence    `json:"explanation"`
+}
+
+// SubtagScore is one sub-tag's score; it is assigned when its tag is and
+// its own score reaches the sub-tag threshold.
+type SubtagScore struct {
+	ID        string  `json:"id"`
+	LabelES   string  `json:"label_es"`
+	LabelEN   string  `json:"label_en"`
+	Score     float64 `json:"score"`
+	Threshold float64 `json:"threshold"`
+	Assigned  bool    `json:"assigned"`
+}
+
+// Evidence is one lexicon entry that matched, with what it added to the
+// score and the lexicon line that holds it.
+type Evidence struct {
+	observatory.Evidence
+	Matched string  `json:"matched"` // the words of the text that matched, as written
+	Weight  float64 `json:"weight"`  // contribution to the tag's score
+	Rule    string  `json:"rule"`    // lexicon file:line
+}
+
+// Assigned returns the ids of the tags assigned.
+func (r Result) Assigned() []string {
+	var out []string
+	for _, t := range r.Tags {
+		if t.Assigned {
+			out = append(out, t.Tag)
+		}
+	}
+	return out
+}
+
+// Tag returns the score of tag.
+func (r Result) Tag(tag string) (TagScore, bool) {
+	for _, t := range r.Tags {
+		if t.Tag == tag {
+			return t, true
+		}
+	}
+	return TagScore{}, false
+}
+
+// HasSubtag reports whether sub-tag id was assigned.
+func (r Result) HasSubtag(id string) bool {
+	for _, t := range r.Tags {
+		for _, s := range t.Subtags {
+			if s.ID == id && s.Assigned {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Classification returns the tags assigned, as stored on an article.
+func (r Result) Classification() observatory.Classification {
+	out := observatory.Classification{Tags: []observatory.TagResult{}, LexiconVersion: r.LexiconVersion}
+	for _, t := range r.Tags {
+		if !t.Assigned {
+			continue
+		}
+		tr := observatory.TagResult{Tag: t.Tag, Score: t.Score, Subtags: []string{}, Explanation: []observatory.Evidence{}}
+		for _, s := range t.Subtags {
+			if s.Assigned {
+				tr.Subtags = append(tr.Subtags, s.ID)
+			}
+		}
+		for _, e := range t.Explanation {
+			tr.Explanation = append(tr.Explanation, e.Evidence)
+		}
+		out.Tags = append(out.Tags, tr)
+	}
+	return out
+}
+
+// Classify returns the tags assigned to a text, each with its score,
+// sub-tags and explanation.
+func (c *Classifier) Classify(title, body string) observatory.Classification {
+	return c.Analyze(title, body).Classification()
+}
+
+// Analyze returns the full result: every tag with its score, threshold,
+// decision, sub-tags and explanation.
+func (c *Classifier) Analyze(title, body string) Result {
+	st := c.state.Load()
+	s := c.pool.Get().(*scratch)
+	defer c.pool.Put(s)
+	s.ev = s.ev[:0]
+	m := st.m
+	fields := [2]string{title, body}
+	var sents [2][]span
+	for f, text := range fields {
+		if text == "" {
+			continue
+		}
+		n := len(s.ev)
+		m.scan(text, s)
+		m.phrasesOf(s)
+		m.evaluate(s, int8(f))
+		if len(s.ev) > n {
+			sents[f] = slices.Clone(s.sents)
+		}
+	}
+	return buildResult(st, s.ev, fields, sents, c.maxEvi)
+}
+
+// scored is a match with its contribution.
+type scored struct {
+	mt     match
+	weight float64
+}
+
+func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, maxEvi int) Result {
+	m := st.m
+	res := Result{LexiconVersion: st.version}
+	byTag := make([][]match, len(topTags()))
+	for _, mt := range ev {
+		t := m.rules[mt.rule].tagIdx
+		byTag[t] = append(byTag[t], mt)
+	}
+	for ti, tag := range topTags() {
+		set := st.lx.settings[tag]
+		cat, _ := LookupCategory(tag)
+		ts := TagScore{Tag: tag, LabelES: cat.LabelES, LabelEN: cat.LabelEN, Threshold: set.Threshold, Subtags: []SubtagScore{}, Explanation: []Evidence{}}
+		matches := suppressContained(m, byTag[ti])
+		// Order: title first, then position; repeats of one rule decay.
+		slices.SortStableFunc(matches, func(a, b match) int {
+			return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(a.ao.start, b.ao.start), cmp.Compare(a.rule, b.rule))
+		})
+		seen := map[int32]int{}
+		var sc []scored
+		subScore := map[string]float64{}
+		for _, mt := range matches {
+			r := &m.rules[mt.rule]
+			w := r.weight * math.Pow(set.Decay, float64(seen[mt.rule]))
+			seen[mt.rule]++
+			if mt.field == 0 {
+				w *= set.TitleWeight
+			}
+			ts.Score += w
+			if r.subtag != "" {
+				subScore[r.subtag] += w
+			}
+			sc = append(sc, scored{mt: mt, weight: w})
+		}
+		ts.Score = round2(ts.Score)
+		ts.Assigned = ts.Score >= set.Threshold
+		for _, id := range subtagIDs(tag) {
+			v := round2(subScore[id])
+			if v == 0 {
+				continue
+			}
+			sub, _ := LookupCategory(id)
+			ts.Subtags = append(ts.Subtags, SubtagScore{ID: id, LabelES: sub.LabelES, LabelEN: sub.LabelEN, Score: v, Threshold: set.SubtagThreshold, Assigned: ts.Assigned && v >= set.SubtagThreshold})
+		}
+		if len(sc) > maxEvi {
+			slices.SortStableFunc(sc, func(a, b scored) int { return cmp.Compare(math.Abs(b.weight), math.Abs(a.weight)) })
+			sc = sc[:maxEvi]
+			slices.SortStableFunc(sc, func(a, b scored) int {
+				return cmp.Or(cmp.Compare(a.mt.field, b.mt.field), cmp.Compare(a.mt.ao.start, b.mt.ao.start))
+			})
+		}
+		for _, x := range sc {
+			ts.Explanation = append(ts.Explanation, evidenceOf(m, x, fields, sents))
+		}
+		res.Tags = append(res.Tags, ts)
+	}
+	return res
+}
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// suppressContained keeps, among the term matches of one tag in one field,
+// the longest: a term inside a longer term of the same tag does not count
+// twice (leftmost-longest), and of two terms on the same words the heavier
+// counts.
+func suppressContained(m *matcher, ms []match) []match {
+	out := ms[:0:0]
+	for i, a := range ms {
+		if m.rules[a.rule].kind != ruleTerm {
+			// A rule whose two sides both lie inside one term of the tag
+			// ("mujer … migrante" inside "mujeres migrantes") adds nothing.
+			covered := false
+			for _, b := range ms {
+				if b.field == a.field && m.rules[b.rule].kind == ruleTerm &&
+					b.ao.tok0 <= min(a.ao.tok0, a.bo.tok0) && max(a.ao.tok1, a.bo.tok1) <= b.ao.tok1 {
+					covered = true
+					break
+				}
+			}
+			if !covered {
+				out = append(out, a)
+			}
+			continue
+		}
+		drop := false
+		for j, b := range ms {
+			if i == j || b.field != a.field || m.rules[b.rule].kind != ruleTerm {
+				continue
+			}
+			if b.ao.tok0 <= a.ao.tok0 && a.ao.tok1 <= b.ao.tok1 {
+				longer := b.ao.tok1-b.ao.tok0 > a.ao.tok1-a.ao.tok0
+				wa, wb := math.Abs(m.rules[a.rule].weight), math.Abs(m.rules[b.rule].weight)
+				if longer || wb > wa || (wb == wa && j < i) {
+					drop = true
+					break
+				}
+			}
+		}
+		if !drop {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func fieldName(f int8) string {
+	if f == 0 {
+		return "title"
+	}
+	return "body"
+}
+
+func evidenceOf(m *matcher, x scored, fields [2]string, sents [2][]span) Evidence {
+	r := &m.rules[x.mt.rule]
+	text := fields[x.mt.field]
+	term := formOf(m, r.a, x.mt.ao.phrase)
+	matched := text[x.mt.ao.start:x.mt.ao.end]
+	start, end := x.mt.ao.start, x.mt.ao.end
+	if x.mt.b >= 0 {
+		sep := " + "
+		if r.kind == ruleNear {
+			sep = " … "
+		}
+		bo := x.mt.bo
+		term += sep + formOf(m, r.b, bo.phrase)
+		matched += sep + text[bo.start:bo.end]
+		start, end = min(start, bo.start), max(end, bo.end)
+	}
+	return Evidence{
+		Evidence: observatory.Evidence{
+			Term:     term,
+			Sentence: sentenceAround(text, sents[x.mt.field], start, end),
+			Field:    fieldName(x.mt.field),
+			Position: x.mt.ao.start,
+			Subtag:   r.subtag,
+		},
+		Matched: matched,
+		Weight:  round2(x.weight),
+		Rule:    r.origin(),
+	}
+}
+
+// formOf returns the lexicon form of phrase pid within operand op, with the
+// inflection mark removed.
+func formOf(m *matcher, op int32, pid int32) string {
+	o := &m.ops[op]
+	for i, p := range o.phrases {
+		if p == pid {
+			return strings.ReplaceAll(o.forms[i], "~", "")
+		}
+	}
+	return ""
+}
+
+// maxSentence caps a quoted sentence, in bytes, around the match.
+const maxSentence = 320
+
+// sentenceAround returns the sentence (or sentences) holding [start,end),
+// as written, with runs of white space collapsed, cut to a window around the
+// match when very long.
+func sentenceAround(text string, sents []span, start, end int) string {
+	lo, hi := start, end
+	for _, sp := range sents {
+		if sp.start <= start && start < sp.end+1 {
+			lo = sp.start
+		}
+		if sp.start <= end && end <= sp.end {
+			hi = sp.end
+			break
+		}
+	}
+	if hi < end {
+		hi = end
+	}
+	prefix, suffix := "", ""
+	if hi-lo > maxSentence {
+		pad := max((maxSentence-(end-start))/2, 40)
+		if start-pad > lo {
+			lo = start - pad
+			prefix = "…"
+		}
+		if end+pad < hi {
+			hi = end + pad
+			suffix = "…"
+		}
+		for lo > 0 && !utf8.RuneStart(text[lo]) {
+			lo--
+		}
+		for hi < len(text) && !utf8.RuneStart(text[hi]) {
+			hi++
+		}
+	}
+	return prefix + collapseSpace(text[lo:hi]) + suffix
+}
+
+func collapseSpace(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range strings.TrimSpace(s) {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		if r == utf8.RuneError {
+			r = '\uFFFD'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

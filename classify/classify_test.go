@@ -1,0 +1,430 @@
+package classify
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"observatory"
+)
+
+func newDefault(t testing.TB) *Classifier {
+	t.Helper()
+	c, err := New(Config{})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
+}
+
+// newOnly builds a classifier from the given lexicon files alone (no
+// embedded lexicon), for rule-level tests.
+func newOnly(t testing.TB, files map[string]string) *Classifier {
+	t.Helper()
+	m := map[string][]byte{}
+	for k, v := range files {
+		m[k] = []byte(v)
+	}
+	st, err := buildState(m)
+	if err != nil {
+		t.Fatalf("buildState: %v", err)
+	}
+	c := &Classifier{maxEvi: maxEvidence}
+	c.pool.New = func() any { return new(scratch) }
+	c.state.Store(st)
+	return c
+}
+
+func readFixture(t testing.TB, name string) (title, body string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, body, _ = strings.Cut(string(b), "\n")
+	return title, body
+}
+
+func tagsOf(c observatory.Classification) []string {
+	var out []string
+	for _, t := range c.Tags {
+		out = append(out, t.Tag)
+	}
+	return out
+}
+
+// The three pages of the end-to-end fake outlet (cmd/observatory/testdata/outlet),
+// as plain text.
+func TestFixtures(t *testing.T) {
+	c := newDefault(t)
+	tests := []struct {
+		file    string
+		want    []string
+		subtags []string
+	}{
+		{"mujeres-migrantes-cafe.txt", []string{"migration", "gender"}, []string{SubtagFemaleMigration, "migrant-workers"}},
+		{"banda-venezolanos-asaltos.txt", []string{"migration", "xenophobia"}, []string{"crime-framing", "illegal-label", "dehumanising", "burden-framing"}},
+		{"clasico-saprissa-alajuelense.txt", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			title, body := readFixture(t, tt.file)
+			got := c.Classify(title, body)
+			if !slices.Equal(tagsOf(got), tt.want) {
+				t.Errorf("tags = %v, want %v", tagsOf(got), tt.want)
+			}
+			var subs []string
+			for _, tr := range got.Tags {
+				subs = append(subs, tr.Subtags...)
+				if len(tr.Explanation) == 0 {
+					t.Errorf("tag %s has no explanation", tr.Tag)
+				}
+			}
+			for _, s := range tt.subtags {
+				if !slices.Contains(subs, s) {
+					t.Errorf("sub-tags = %v, want %s among them", subs, s)
+				}
+			}
+			if got.LexiconVersion != c.Version() || got.LexiconVersion == "" {
+				t.Errorf("lexicon version = %q, want %q", got.LexiconVersion, c.Version())
+			}
+		})
+	}
+}
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"MIGRACIÓN", "migracion"},
+		{"Nicaragüenses", "nicaraguenses"},
+		{"nicaraguenses", "nicaraguenses"},
+		{"NIÑEZ", "niñez"},
+		{"año", "año"},
+		{"ANO", "ano"},
+		{"an\u0303o", "año"},             // decomposed ñ
+		{"migracio\u0301n", "migracion"}, // decomposed ó
+		{"«¿Migrantes?»", "migrantes"},
+		{"anti-inmigrante", "anti inmigrante"},
+		{"mi\u00ADgrante", "migrante"}, // soft hyphen
+		{"Ærø ŒUVRE straße", "aero oeuvre strasse"},
+		{"Ελλάδα", "ελλαδα"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := Fold(Fold(tt.in)); got != Fold(tt.in) {
+			t.Errorf("Fold not idempotent on %q: %q", tt.in, got)
+		}
+	}
+}
+
+// The scanner folds in a single pass with tables; it must agree with the
+// reference tokenizer on what is a word.
+func TestScannerAgreesWithTokenizer(t *testing.T) {
+	c := newOnly(t, map[string]string{"migration.es.txt": "año = 3\nmigrante~ = 3\nniñez = 3\nnicaragüense~ = 3\n"})
+	tests := []struct {
+		text string
+		want int // matches
+	}{
+		{"El año pasado", 1},
+		{"El ano pasado", 0},
+		{"El AÑO pasado", 1},
+		{"El an\u0303o pasado", 1},
+		{"MIGRANTES y Migrante", 2},
+		{"la ninez migrante", 1},
+		{"la NIÑEZ", 1},
+		{"los NICARAGUENSES y las nicaragüenses", 2},
+		{"inmigrantes", 0},
+		{"migrantesX", 0},
+	}
+	for _, tt := range tests {
+		r := c.Analyze("", tt.text)
+		ts, _ := r.Tag("migration")
+		if got := len(ts.Explanation); got != tt.want {
+			t.Errorf("%q: %d matches, want %d (%+v)", tt.text, got, tt.want, ts.Explanation)
+		}
+	}
+}
+
+func TestInflection(t *testing.T) {
+	tests := []struct {
+		word, lang string
+		want       []string
+	}{
+		{"migrante", "es", []string{"migrante", "migrantes"}},
+		{"extranjero", "es", []string{"extranjero", "extranjera", "extranjeros", "extranjeras"}},
+		{"nicaraguense", "es", []string{"nicaraguense", "nicaraguenses"}},
+		{"mujer", "es", []string{"mujer", "mujeres"}},
+		{"nacion", "es", []string{"nacion", "naciones"}},
+		{"trabajador", "es", []string{"trabajador", "trabajadora", "trabajadores", "trabajadoras"}},
+		{"niñez", "es", []string{"niñez", "niñeces"}},
+		{"refugee", "en", []string{"refugee", "refugees"}},
+		{"family", "en", []string{"family", "families"}},
+		{"migrant", "fr", []string{"migrant", "migrants", "migrante", "migrantes"}},
+	}
+	for _, tt := range tests {
+		got := inflect(tt.word, tt.lang)
+		for _, w := range tt.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("inflect(%q, %s) = %v, want %q among them", tt.word, tt.lang, got, w)
+			}
+		}
+	}
+	c := newDefault(t)
+	for _, text := range []string{
+		"Llegan más migrantes a la frontera sur y crece la migración irregular.",
+		"Una migrante venezolana y otros inmigrantes llegaron; la migración sigue.",
+		"EXTRANJERAS y extranjeros: la INMIGRACIÓN en cifras, dice Migración.",
+		"Los nicaraguenses, nicaragüenses al fin, migran: la migracion continua.",
+	} {
+		if r := c.Analyze("", text); !slices.Contains(r.Assigned(), "migration") {
+			t.Errorf("%q: tags %v, want migration", text, r.Assigned())
+		}
+	}
+}
+
+func TestProximityAndCooccurrence(t *testing.T) {
+	c := newOnly(t, map[string]string{"xenophobia.es.txt": `
+@threshold 1
+[dehumanising]
+avalancha NEAR/3 migrante~ = 2
+[crime-framing]
+venezolano~ SENT robo~ = 2
+`})
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"una avalancha de migrantes", []string{"dehumanising"}},
+		{"migrantes en una avalancha", []string{"dehumanising"}},
+		{"una avalancha de nieve cayó sobre los pocos migrantes", nil},
+		{"Dos venezolanos cometieron el robo.", []string{"crime-framing"}},
+		{"Dos venezolanos llegaron. Hubo un robo en la zona.", nil},
+		{"Dos venezolanos llegaron\nHubo un robo", nil},
+	}
+	for _, tt := range tests {
+		r := c.Analyze("", tt.text)
+		ts, _ := r.Tag("xenophobia")
+		var got []string
+		for _, s := range ts.Subtags {
+			got = append(got, s.ID)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q: sub-tags %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestExclusions(t *testing.T) {
+	c := newDefault(t)
+	tests := []struct {
+		title, body string
+		notTag      string
+	}{
+		{"La migración de las ballenas jorobadas llega a Osa", "Cada año, la migración de las ballenas jorobadas atrae turistas. Las ballenas migran desde la Antártida.", "migration"},
+		{"Aves migratorias vuelven al humedal", "Las aves migratorias llegan en octubre al humedal.", "migration"},
+		{"Banco completa la migración de datos a la nube", "La migración de datos de los clientes a la nube terminó el lunes.", "migration"},
+		{"Cómo aliviar la migraña", "La migraña afecta a millones de personas; la migraña crónica requiere tratamiento.", "migration"},
+		{"Llega remesa de vacunas", "El país recibió una nueva remesa de vacunas contra la influenza y otra remesa de insumos.", "migration"},
+		{"Hogar de ancianos", "El asilo de ancianos de la ciudad recibió donaciones. El asilo de ancianos atiende a 40 personas.", "migration"},
+		{"Caravana navideña recorre la ciudad", "La caravana navideña recorrerá la avenida central con carrozas.", "migration"},
+		{"Ministerio lanza campaña contra la violencia de género", "La violencia de género y la discriminación de género son el foco de la campaña.", "xenophobia"},
+		{"Desalojan invasión de tierras en Cartagena", "La Policía desalojó una invasión de tierras en la zona norte; los invasores de tierras se resistieron.", "xenophobia"},
+	}
+	for _, tt := range tests {
+		r := c.Analyze(tt.title, tt.body)
+		if slices.Contains(r.Assigned(), tt.notTag) {
+			ts, _ := r.Tag(tt.notTag)
+			t.Errorf("%q: tagged %s (score %v: %+v), want not", tt.title, tt.notTag, ts.Score, ts.Explanation)
+		}
+	}
+}
+
+func TestExplanation(t *testing.T) {
+	c := newOnly(t, map[string]string{"migration.es.txt": "[refugees]\nrefugiado~ = 3\n[migration]\nmigrante~ = 2\n"})
+	title := "Refugiados en la frontera"
+	body := "Primera oración sin nada.  Los  migrantes\nesperan. Otra oración con refugiadas al final."
+	r := c.Analyze(title, body)
+	ts, _ := r.Tag("migration")
+	want := []observatory.Evidence{
+		{Term: "refugiado", Sentence: "Refugiados en la frontera", Field: "title", Position: 0, Subtag: "refugees"},
+		{Term: "migrante", Sentence: "Los migrantes esperan.", Field: "body", Position: strings.Index(body, "migrantes")},
+		{Term: "refugiado", Sentence: "Otra oración con refugiadas al final.", Field: "body", Position: strings.Index(body, "refugiadas"), Subtag: "refugees"},
+	}
+	if len(ts.Explanation) != len(want) {
+		t.Fatalf("explanation has %d items, want %d: %+v", len(ts.Explanation), len(want), ts.Explanation)
+	}
+	for i, w := range want {
+		if got := ts.Explanation[i].Evidence; got != w {
+			t.Errorf("evidence %d = %+v, want %+v", i, got, w)
+		}
+	}
+	// Title counts twice (title weight 2), repeats decay by half.
+	if want := 3*2 + 2 + 3*0.5; ts.Score != want {
+		t.Errorf("score = %v, want %v", ts.Score, want)
+	}
+	if ts.Explanation[0].Matched != "Refugiados" || ts.Explanation[0].Rule != "migration.es.txt:2" {
+		t.Errorf("first evidence matched %q at %s, want Refugiados at migration.es.txt:2", ts.Explanation[0].Matched, ts.Explanation[0].Rule)
+	}
+}
+
+func TestLongestMatchWins(t *testing.T) {
+	c := newOnly(t, map[string]string{"migration.es.txt": "migrante~ = 1\ntrabajador~ migrante~ = 3\nmigra* = 1\n"})
+	r := c.Analyze("", "Los trabajadores migrantes.")
+	ts, _ := r.Tag("migration")
+	if len(ts.Explanation) != 1 || ts.Explanation[0].Term != "trabajador migrante" {
+		t.Errorf("explanation = %+v, want only the phrase", ts.Explanation)
+	}
+}
+
+func TestLexiconErrors(t *testing.T) {
+	tests := []struct {
+		name, file, content, want string
+	}{
+		{"bad weight", "migration.es.txt", "migrante~ = 3\nrefugiado~ = tres\n", "migration.es.txt:2: weight \"tres\" is not a number"},
+		{"unknown subtag", "gender.es.txt", "# c\n\n[refugiadas]\n", "gender.es.txt:3: unknown sub-tag \"refugiadas\""},
+		{"undefined list", "xenophobia.es.txt", "$nope SENT robo = 2\n", "xenophobia.es.txt:1: list $nope is not defined"},
+		{"short prefix", "migration.es.txt", "mi* = 1\n", "migration.es.txt:1: \"mi*\": prefix \"mi*\" is too short"},
+		{"bad near", "migration.es.txt", "a NEAR/x b\n", "migration.es.txt:1: NEAR/x: the distance must be"},
+		{"one-sided", "migration.es.txt", "SENT robo\n", "migration.es.txt:1: SENT needs something on each side"},
+		{"unknown setting", "migration.es.txt", "@umbral 3\n", "migration.es.txt:1: unknown setting @umbral"},
+		{"bad file name", "migracion.txt", "", "migracion.txt: file name must be TAG.LANG.txt"},
+		{"unknown tag", "sports.es.txt", "", "sports.es.txt: unknown tag \"sports\""},
+		{"invalid utf8", "migration.es.txt", "ok\nmigraci\xf3n\n", "migration.es.txt:2: not valid UTF-8"},
+		{"list cycle", "lists.es.txt", "$a = $b\n$b = $a\n", "list $a contains itself"},
+		{"weight on exclusion", "migration.es.txt", "NOT ave~ = 2\n", "migration.es.txt:1: an exclusion has no weight"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := map[string][]byte{tt.file: []byte(tt.content)}
+			if tt.file == "lists.es.txt" {
+				files["migration.es.txt"] = []byte("$a NEAR/2 x = 1\n")
+			}
+			_, err := buildState(files)
+			var le *LexiconError
+			if !errors.As(err, &le) {
+				t.Fatalf("err = %v, want a *LexiconError", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %q, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestOverrideAndReload(t *testing.T) {
+	dir := t.TempDir()
+	c, err := New(Config{Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v0 := c.Version()
+	text := "El zorzal cantó toda la mañana."
+	if got := c.Classify("", text); len(got.Tags) != 0 {
+		t.Fatalf("before override: tags %v, want none", tagsOf(got))
+	}
+	// An override replaces the embedded file of the same name.
+	if err := os.WriteFile(filepath.Join(dir, "gender.es.txt"), []byte("@threshold 1\nzorzal = 2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Reload(); err != nil {
+		t.Fatalf("Reload: %v", err)
+	}
+	v1 := c.Version()
+	if v1 == v0 {
+		t.Errorf("version unchanged after override: %s", v1)
+	}
+	if got := c.Classify("", text); !slices.Equal(tagsOf(got), []string{"gender"}) {
+		t.Errorf("after override: tags %v, want [gender]", tagsOf(got))
+	}
+	if got := c.Classify("Día Internacional de la Mujer", "feminicidio"); slices.Contains(tagsOf(got), "gender") {
+		t.Errorf("embedded gender lexicon still in force after override")
+	}
+	// A broken override is rejected with file:line and the previous lexicons stay.
+	bad := filepath.Join(dir, "gender.es.txt")
+	if err := os.WriteFile(bad, []byte("zorzal = 2\n[nope]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = c.Reload()
+	if err == nil || !strings.Contains(err.Error(), bad+":2: unknown sub-tag") {
+		t.Errorf("Reload error = %v, want %s:2: unknown sub-tag", err, bad)
+	}
+	if c.Version() != v1 {
+		t.Errorf("version after failed reload = %s, want %s", c.Version(), v1)
+	}
+	if got := c.Classify("", text); !slices.Equal(tagsOf(got), []string{"gender"}) {
+		t.Errorf("after failed reload: tags %v, want [gender]", tagsOf(got))
+	}
+	// New with a broken override fails, naming the file.
+	if _, err := New(Config{Dir: dir}); err == nil || !strings.Contains(err.Error(), "gender.es.txt:2") {
+		t.Errorf("New error = %v, want gender.es.txt:2", err)
+	}
+	// Removing the override restores the embedded lexicon and its version.
+	if err := os.Remove(bad); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Version() != v0 {
+		t.Errorf("version = %s, want the embedded %s", c.Version(), v0)
+	}
+}
+
+func TestConcurrentClassifyAndReload(t *testing.T) {
+	c := newDefault(t)
+	title, body := readFixture(t, "banda-venezolanos-asaltos.txt")
+	want := tagsOf(c.Classify(title, body))
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				if got := tagsOf(c.Classify(title, body)); !slices.Equal(got, want) {
+					errs <- strings.Join(got, ",")
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for range 5 {
+			if err := c.Reload(); err != nil {
+				errs <- err.Error()
+			}
+		}
+	})
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Errorf("concurrent classify: %s", e)
+	}
+}
+
+func TestTaxonomy(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range Taxonomy() {
+		if seen[c.ID] {
+			t.Errorf("duplicate id %s", c.ID)
+		}
+		seen[c.ID] = true
+		if c.LabelES == "" || c.LabelEN == "" {
+			t.Errorf("%s: missing label", c.ID)
+		}
+		if c.Parent != "" && !slices.Contains(observatory.Tags(), c.Parent) {
+			t.Errorf("%s: parent %s is not a top-level tag", c.ID, c.Parent)
+		}
+	}
+	for _, tag := range observatory.Tags() {
+		if !seen[tag] {
+			t.Errorf("top-level tag %s missing", tag)
+		}
+	}
+	if c, ok := LookupCategory(SubtagFemaleMigration); !ok || c.Parent != observatory.TagGender {
+		t.Errorf("female-migration = %+v, want a sub-tag of gender", c)
+	}
+}
