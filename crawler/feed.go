@@ -2,6 +2,7 @@ package crawler
 
 import (
 	"bytes"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -45,7 +46,8 @@ var ErrNotFeed = errors.New("crawler: not a feed")
 
 // feedInfo is what a feed says about itself that polling can use.
 type feedInfo struct {
-	TTL time.Duration // RSS <ttl> or sy:updatePeriod/updateFrequency
+	TTL   time.Duration // RSS <ttl> or sy:updatePeriod/updateFrequency
+	Items int           // entries in the document, with or without a usable link
 }
 
 // parseFeed parses an RSS, Atom, RDF or JSON feed, or a sitemap (a Google
@@ -67,10 +69,14 @@ func parseFeed(body []byte, contentType, feedURL string) (items []item, index []
 	fp := gofeed.NewParser()
 	fp.KeepOriginalFeed = true
 	f, err := fp.Parse(bytes.NewReader(body))
+	if err != nil && bytes.HasPrefix(trimmed, []byte("{")) {
+		f, err = lenientJSONFeed(trimmed) // wrong types in fields we do not use
+	}
 	if err != nil {
 		return nil, nil, info, fmt.Errorf("%w: %v", ErrNotFeed, err)
 	}
 	info.TTL = feedTTL(f)
+	info.Items = len(f.Items)
 	lang := normLang(f.Language)
 	for _, it := range f.Items {
 		if it == nil {
@@ -108,6 +114,48 @@ func parseFeed(body []byte, contentType, feedURL string) (items []item, index []
 		items = append(items, x)
 	}
 	return items, nil, info, nil
+}
+
+// lenientJSONFeed reads a JSON Feed whose fields do not all have the
+// types of the specification (tags as a string, say), keeping the fields
+// the crawler uses.
+func lenientJSONFeed(b []byte) (*gofeed.Feed, error) {
+	var doc struct {
+		Language string           `json:"language"`
+		Items    []map[string]any `json:"items"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	str := func(m map[string]any, keys ...string) string {
+		for _, k := range keys {
+			if v, ok := m[k].(string); ok && v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	f := &gofeed.Feed{Language: doc.Language, FeedType: "json"}
+	for _, m := range doc.Items {
+		it := &gofeed.Item{
+			Link:        str(m, "url", "external_url"),
+			GUID:        str(m, "id"),
+			Title:       str(m, "title"),
+			Description: str(m, "summary"),
+			Content:     str(m, "content_html", "content_text"),
+			Published:   str(m, "date_published"),
+		}
+		if t := parseW3CDate(it.Published); !t.IsZero() {
+			it.PublishedParsed = &t
+		}
+		if a, ok := m["author"].(map[string]any); ok {
+			if n := str(a, "name"); n != "" {
+				it.Authors = append(it.Authors, &gofeed.Person{Name: n})
+			}
+		}
+		f.Items = append(f.Items, it)
+	}
+	return f, nil
 }
 
 var xmlDeclRE = regexp.MustCompile(`^\s*<\?xml[^>]*?\?>`)

@@ -278,8 +278,8 @@ func (c *Crawler) processItem(ctx context.Context, r *run, it item) (bool, error
 	if len(a.Authors) == 0 {
 		a.Authors = it.Authors
 	}
-	if a.Text == "" {
-		a.Text = it.Summary // the page had no main text: keep what the feed said
+	if len(a.Text) < len(it.Summary) {
+		a.Text = it.Summary // the page gave less than the feed said: keep the feed's words
 	}
 	if a.Title == "" && a.Text == "" {
 		return true, fmt.Errorf("%w: %s", extract.ErrNoContent, p.URL)

@@ -63,7 +63,10 @@ func clean(u *url.URL) (string, error) {
 	}
 	u.User = nil
 	u.Fragment, u.RawFragment = "", ""
-	host := strings.ToLower(u.Hostname())
+	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
+	if host == "" {
+		return "", ErrNotWeb
+	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
@@ -74,7 +77,7 @@ func clean(u *url.URL) (string, error) {
 	if port != "" {
 		host += ":" + port
 	}
-	u.Host = strings.TrimSuffix(host, ".")
+	u.Host = host
 	if u.Path == "" {
 		u.Path, u.RawPath = "/", ""
 	}
@@ -98,9 +101,28 @@ func stripTracking(q string) string {
 		if name == "" || IsTracking(name) {
 			continue
 		}
-		kept = append(kept, p)
+		kept = append(kept, escapeLoose(p))
 	}
 	return strings.Join(kept, "&")
+}
+
+// escapeLoose percent-encodes the bytes that may not appear raw in a
+// query (spaces, controls, non-ASCII, quotes) and leaves the rest, and
+// existing escapes, as the outlet wrote them.
+func escapeLoose(s string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // SameSite reports whether two hosts belong to one site: equal once a

@@ -89,7 +89,12 @@ func Extract(r io.Reader, pageURL string, opts ...Option) (Result, error) {
 	}
 	res.Text = cleanText(res.Text)
 	res.Title = oneLine(firstNonEmpty(res.Title, meta.ogTitle, meta.title))
-	if res.Published.IsZero() {
+	if res.Text == res.Title {
+		res.Text = "" // a fallback that found nothing but the title
+	}
+	// Explicit metadata (article:published_time, JSON-LD) carries the
+	// time of day; the library's date search often keeps only the day.
+	if !meta.published.IsZero() {
 		res.Published = meta.published
 	}
 	if len(res.Authors) == 0 {

@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 	"time"
@@ -43,9 +44,10 @@ func readMeta(doc *html.Node, base *url.URL) pageMeta {
 				}
 			case atom.Meta:
 				m.meta(n)
-			case atom.Body:
-				// Metadata lives in the head; the library reads the body.
-				return
+			case atom.Script:
+				if strings.Contains(strings.ToLower(attr(n, "type")), "ld+json") && n.FirstChild != nil && m.published.IsZero() {
+					m.published = jsonLDPublished(n.FirstChild.Data)
+				}
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -88,6 +90,40 @@ func (m *pageMeta) meta(n *html.Node) {
 			m.published = parseDate(val)
 		}
 	}
+}
+
+// jsonLDPublished returns the datePublished of the first article-like
+// object in a JSON-LD script (at top level, in a list or in @graph).
+func jsonLDPublished(src string) time.Time {
+	var v any
+	if json.Unmarshal([]byte(strings.TrimSpace(src)), &v) != nil {
+		return time.Time{}
+	}
+	var find func(v any, depth int) time.Time
+	find = func(v any, depth int) time.Time {
+		if depth > 4 {
+			return time.Time{}
+		}
+		switch x := v.(type) {
+		case []any:
+			for _, e := range x {
+				if t := find(e, depth+1); !t.IsZero() {
+					return t
+				}
+			}
+		case map[string]any:
+			if d, ok := x["datePublished"].(string); ok {
+				if t := parseDate(strings.TrimSpace(d)); !t.IsZero() {
+					return t
+				}
+			}
+			if g, ok := x["@graph"]; ok {
+				return find(g, depth+1)
+			}
+		}
+		return time.Time{}
+	}
+	return find(v, 0)
 }
 
 var dateLayouts = []string{
