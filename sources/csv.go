@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 
 	"observatory"
 )
@@ -36,6 +39,12 @@ func writeCSV(w io.Writer, srcs []observatory.Source) error {
 // cannot be read is returned with its err set.
 func readCSV(data []byte) ([]row, error) {
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if !utf8.Valid(data) {
+		// Spreadsheets on Windows save "CSV" in Windows-1252.
+		if d, err := charmap.Windows1252.NewDecoder().Bytes(data); err == nil {
+			data = d
+		}
+	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
@@ -72,8 +81,7 @@ func readCSV(data []byte) ([]row, error) {
 		if err == io.EOF {
 			return rows, nil
 		}
-		line, _ := cr.FieldPos(0)
-		r := row{line: line, set: make(map[string]bool)}
+		r := row{set: make(map[string]bool)}
 		var pe *csv.ParseError
 		switch {
 		case errors.As(err, &pe):
@@ -84,6 +92,7 @@ func readCSV(data []byte) ([]row, error) {
 		case err != nil:
 			return rows, fmt.Errorf("sources: %w", err)
 		}
+		r.line, _ = cr.FieldPos(0)
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue // a blank line
 		}

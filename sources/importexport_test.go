@@ -17,7 +17,7 @@ import (
 	"observatory/store"
 )
 
-func openStore(t *testing.T) *store.DB {
+func openStore(t testing.TB) *store.DB {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "observatory.db"), store.Options{})
 	if err != nil {
