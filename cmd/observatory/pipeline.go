@@ -1,0 +1,64 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"observatory"
+	"observatory/classify"
+	"observatory/index"
+	"observatory/store"
+)
+
+// tagger returns the crawler's Process hook: classify each new article
+// before it is stored, recording the lexicon version.
+func tagger(c *classify.Classifier) func(context.Context, *observatory.Article) {
+	return func(_ context.Context, a *observatory.Article) {
+		res := c.Classify(a.Title, a.Text)
+		a.Tags, a.LexiconVersion = res.Tags, res.LexiconVersion
+	}
+}
+
+// indexer keeps the search index caught up with the store's "to index"
+// log: at start (articles stored but not indexed before a crash), whenever
+// Wake is called, and once a minute in case a wake-up was missed.
+type indexer struct {
+	ix   *index.Index
+	db   *store.DB
+	log  *slog.Logger
+	wake chan struct{}
+}
+
+func newIndexer(ix *index.Index, db *store.DB, log *slog.Logger) *indexer {
+	return &indexer{ix: ix, db: db, log: log, wake: make(chan struct{}, 1)}
+}
+
+// Wake asks for a catch-up soon; it never blocks.
+func (x *indexer) Wake(int) {
+	select {
+	case x.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run catches up until ctx ends, and returns after its last catch-up.
+func (x *indexer) Run(ctx context.Context) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		n, err := x.ix.CatchUp(ctx, x.db)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			x.log.Error("indexing", "err", err)
+		case n > 0:
+			x.log.Info("indexed", "articles", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-x.wake:
+		case <-tick.C:
+		}
+	}
+}

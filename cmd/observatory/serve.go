@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"observatory/crawler"
+	"observatory/webui"
+)
+
+func runServe(ctx context.Context, app *App, args []string) error {
+	fs := newFlags(app, "serve")
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	schedule := fs.String("crawl-schedule", envOr(app, "OBSERVATORY_CRAWL_SCHEDULE", "*/30 * * * *"),
+		"default cron schedule of crawls for sources without their own (env OBSERVATORY_CRAWL_SCHEDULE)")
+	noCrawl := fs.Bool("no-crawl", false, "serve without scheduled crawls")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usagef("unexpected argument %q", pos[0])
+	}
+
+	db, err := app.Store(ctx)
+	if err != nil {
+		return err
+	}
+	ix, err := app.Index()
+	if err != nil {
+		return err
+	}
+	cls, err := app.Classifier()
+	if err != nil {
+		return err
+	}
+
+	// Background work runs under its own context so that shutdown can stop
+	// it in order: scheduler, workers, HTTP server, index, store.
+	var wg sync.WaitGroup
+	idxCtx, stopIndexer := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopIndexer()
+	idx := newIndexer(ix, db, app.Log)
+	wg.Go(func() { idx.Run(idxCtx) })
+
+	crawlCtx, stopCrawler := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopCrawler()
+	var crawlDone chan struct{}
+	if !*noCrawl {
+		cr, err := crawler.New(crawler.Config{
+			Store:                db,
+			Process:              tagger(cls),
+			Saved:                idx.Wake,
+			Logger:               app.Log,
+			AllowPrivateNetworks: app.Config.AllowPrivateNetworks,
+			Schedule:             *schedule,
+		})
+		if err != nil {
+			stopIndexer()
+			wg.Wait()
+			return err
+		}
+		crawlDone = make(chan struct{})
+		go func() {
+			defer close(crawlDone)
+			if err := cr.Run(crawlCtx); err != nil && crawlCtx.Err() == nil {
+				app.Log.Error("crawl scheduler stopped", "err", err)
+			}
+		}()
+	}
+
+	srv, err := webui.New(webui.Config{
+		Addr:   *addr,
+		Search: ix,
+		Store:  db,
+		Logger: app.Log,
+		Ready: func(ctx context.Context) error {
+			if _, err := db.CountArticles(ctx); err != nil {
+				return err
+			}
+			_, err := ix.Count()
+			return err
+		},
+	})
+	if err == nil {
+		err = srv.Open()
+	}
+	if err != nil {
+		stopCrawler()
+		if crawlDone != nil {
+			<-crawlDone
+		}
+		stopIndexer()
+		wg.Wait()
+		return err
+	}
+	fmt.Fprintf(app.Stdio.Out, "observatory: serving http://%s (data %s)\n", srv.Addr(), app.Config.DataDir)
+	app.Log.Info("serving", "addr", srv.Addr(), "data", app.Config.DataDir, "crawl_schedule", *schedule, "crawl", !*noCrawl)
+
+	<-ctx.Done()
+	app.Log.Info("shutting down")
+	stopCrawler()
+	if crawlDone != nil {
+		<-crawlDone
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = srv.Close(shutdownCtx)
+	stopIndexer()
+	wg.Wait()
+	return err
+}
+
+func envOr(app *App, key, def string) string {
+	if v := app.getenv(key); v != "" {
+		return v
+	}
+	return def
+}
