@@ -209,8 +209,15 @@ type scratch struct {
 	occs  []occ
 	opOcc [][]int32 // operand id → occurrence indices
 	touch []int32   // operands with occurrences
-	excl  [][]occ   // tag index → excluded spans
+	excl  [][]exclSpan // tag index → excluded spans
 	ev    []match
+}
+
+// exclSpan is an excluded occurrence; sub is the sub-tag the exclusion is
+// limited to ("" = the whole tag).
+type exclSpan struct {
+	o   occ
+	sub string
 }
 
 // occ is one occurrence of a phrase.
@@ -424,10 +431,18 @@ func (m *matcher) phrasesOf(s *scratch) {
 	}
 	for i, o := range s.occs {
 		for _, op := range m.phrases[o.phrase].ops {
-			if len(s.opOcc[op]) == 0 {
+			list := s.opOcc[op]
+			if len(list) == 0 {
 				s.touch = append(s.touch, op)
+			} else if last := &s.occs[list[len(list)-1]]; last.tok0 == o.tok0 {
+				// Two phrases of one operand at the same word (oleada~ and
+				// oleadas): one occurrence, the longest.
+				if o.tok1 > last.tok1 {
+					list[len(list)-1] = int32(i)
+				}
+				continue
 			}
-			s.opOcc[op] = append(s.opOcc[op], int32(i))
+			s.opOcc[op] = append(list, int32(i))
 		}
 	}
 }
@@ -495,7 +510,7 @@ func (m *matcher) partner(s *scratch, r *crule, a occ, excluded func(occ) bool) 
 // evaluate runs exclusions and rules over one field and appends matches.
 func (m *matcher) evaluate(s *scratch, field int8) {
 	if len(s.excl) < len(m.excl) {
-		s.excl = make([][]occ, len(m.excl))
+		s.excl = make([][]exclSpan, len(m.excl))
 	}
 	for t := range s.excl {
 		s.excl[t] = s.excl[t][:0]
@@ -509,7 +524,7 @@ func (m *matcher) evaluate(s *scratch, field int8) {
 					if r.kind != ruleTerm && m.partner(s, r, a, nil) < 0 {
 						continue
 					}
-					s.excl[t] = append(s.excl[t], a)
+					s.excl[t] = append(s.excl[t], exclSpan{o: a, sub: r.subtag})
 				}
 			}
 		}
@@ -520,7 +535,7 @@ func (m *matcher) evaluate(s *scratch, field int8) {
 			ex := s.excl[r.tagIdx]
 			excluded := func(o occ) bool {
 				for _, e := range ex {
-					if overlaps(o, e) {
+					if (e.sub == "" || e.sub == r.subtag) && overlaps(o, e.o) {
 						return true
 					}
 				}
