@@ -207,8 +207,8 @@ type scratch struct {
 	words []int32
 	sents []span
 	occs  []occ
-	opOcc [][]int32 // operand id → occurrence indices
-	touch []int32   // operands with occurrences
+	opOcc [][]int32    // operand id → occurrence indices
+	touch []int32      // operands with occurrences
 	excl  [][]exclSpan // tag index → excluded spans
 	ev    []match
 }
