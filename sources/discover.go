@@ -20,7 +20,8 @@ type Feed struct {
 	Kind  string `json:"kind"`  // "rss", "atom" or "json"
 	Items int    `json:"items"` // how many items it holds now
 	// Found says how: "link" (announced by the homepage's
-	// <link rel="alternate">) or "path" (a usual address such as /feed/).
+	// <link rel="alternate">), "path" (a usual address such as /feed/) or
+	// "homepage" (the address given was the feed itself).
 	Found string `json:"found"`
 }
 
@@ -62,7 +63,7 @@ func Discover(ctx context.Context, client *http.Client, homepage string) ([]Feed
 	}
 	if !looksHTML(page) {
 		if feed, err := parseFeed(page, homepage); err == nil {
-			return []Feed{{URL: page.url.String(), Title: strings.TrimSpace(feed.Title), Kind: feed.FeedType, Items: len(feed.Items), Found: "link"}}, nil
+			return []Feed{{URL: page.url.String(), Title: strings.TrimSpace(feed.Title), Kind: feed.FeedType, Items: len(feed.Items), Found: "homepage"}}, nil
 		}
 	}
 	d := discovery{client: client, seen: make(map[string]bool)}

@@ -130,7 +130,7 @@ func TestDiscover(t *testing.T) {
 		{
 			name:   "the homepage given is a feed",
 			routes: map[string]route{"/": {file: "atom.xml", ctype: atomType}},
-			want:   []sources.Feed{{URL: "/", Title: "Diario de Prueba (Atom)", Kind: "atom", Items: 1, Found: "link"}},
+			want:   []sources.Feed{{URL: "/", Title: "Diario de Prueba (Atom)", Kind: "atom", Items: 1, Found: "homepage"}},
 		},
 	}
 	for _, tt := range tests {

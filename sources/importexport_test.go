@@ -262,33 +262,38 @@ func TestImportFileErrors(t *testing.T) {
 	}
 }
 
-func TestCSVRoundTrip(t *testing.T) {
-	db := openStore(t)
+// Every field survives export and import, in both formats.
+func TestRoundTrip(t *testing.T) {
 	in := []observatory.Source{
-		{ID: "cr-a", Name: "A, \"quoted\"", Country: "CR", Medium: "tv", Scope: "local", Languages: []string{"es", "en"},
-			Homepage: "https://a.example/", Feeds: []string{"https://a.example/feed", "https://a.example/rss"},
+		{ID: "cr-a", Name: "A, \"quoted\" <b>&</b>", Country: "CR", Medium: "tv", Scope: "local", Languages: []string{"es", "en"},
+			Homepage: "https://a.example/", Feeds: []string{"https://a.example/feed", "https://a.example/rss?x=1&y=2"},
 			Sitemaps: []string{"https://a.example/news.xml"}, Focus: "migration", Owner: "Grupo A", Active: true,
 			Schedule: "0 * * * *", Verified: true, Evidence: "seen\non two lines", Notes: "ñandú, acentos",
-			Listings: []observatory.Listing{{URL: "https://a.example/list", LinkSelector: "article h2 > a"}}},
+			Listings: []observatory.Listing{{URL: "https://a.example/list", LinkSelector: "article h2 > a"}, {URL: "https://a.example/b", LinkSelector: ".t a"}}},
 		{ID: "ni-b", Name: "B", Country: "NI", Medium: "online", Homepage: "https://b.example/", Languages: []string{"es"}},
 	}
-	var buf bytes.Buffer
-	if err := sources.Export(&buf, in, "csv"); err != nil {
-		t.Fatal(err)
-	}
-	rep := importString(t, db, buf.String(), "csv")
-	checkCounts(t, "import", rep, 2, 0, 0, 0)
 	for i := range in {
 		in[i].Normalize()
 	}
-	equalRecords(t, all(t, db), in)
+	for _, format := range []string{"csv", "opml"} {
+		t.Run(format, func(t *testing.T) {
+			db := openStore(t)
+			var buf bytes.Buffer
+			if err := sources.Export(&buf, in, format); err != nil {
+				t.Fatal(err)
+			}
+			rep := importString(t, db, buf.String(), "")
+			checkCounts(t, "import", rep, 2, 0, 0, 0)
+			equalRecords(t, all(t, db), in)
 
-	var again bytes.Buffer
-	if err := sources.Export(&again, all(t, db), "csv"); err != nil {
-		t.Fatal(err)
-	}
-	if again.String() != buf.String() {
-		t.Errorf("export of the imported sources differs:\n%s\nwant\n%s", again.String(), buf.String())
+			var again bytes.Buffer
+			if err := sources.Export(&again, all(t, db), format); err != nil {
+				t.Fatal(err)
+			}
+			if again.String() != buf.String() {
+				t.Errorf("export of the imported sources differs:\n%s\nwant\n%s", again.String(), buf.String())
+			}
+		})
 	}
 }
 
