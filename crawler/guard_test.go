@@ -97,4 +97,3 @@ func TestGuard(t *testing.T) {
 		t.Errorf("the inner server got %d requests, want 2 (only the allowed cases)", n)
 	}
 }
-

@@ -127,6 +127,7 @@ func hostileCases() []hostileCase {
 		{
 			name: "gzip bomb",
 			setup: func(o *outlet) {
+				gzipBomb() // compress before the clock runs
 				o.handle("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
 					w.Header().Set("Content-Type", "application/rss+xml")
 					w.Header().Set("Content-Encoding", "gzip")
