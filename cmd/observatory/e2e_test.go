@@ -216,7 +216,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("search migrantes: got %d hits (total %d), want 2: %+v", len(res.Hits), res.Total, res.Hits)
 	}
 	want := map[string][]string{
-		outlet.URL + "/nacionales/mujeres-migrantes-cafe":   {"gender", "migration"},
+		outlet.URL + "/nacionales/mujeres-migrantes-cafe": {"gender", "migration"},
 		outlet.URL + "/sucesos/banda-venezolanos-asaltos": {"migration", "xenophobia"},
 	}
 	for _, h := range res.Hits {
