@@ -35,7 +35,8 @@ var (
 	keySeeded = []byte("seeded")
 )
 
-var allBuckets = [][]byte{bucketMeta, bucketSources, bucketHomepages, bucketArticles, bucketLinks, bucketToIndex, bucketHealth}
+var allBuckets = [][]byte{bucketMeta, bucketSources, bucketHomepages, bucketArticles, bucketLinks, bucketToIndex, bucketHealth,
+	bucketUsers, bucketSessions, bucketTokens}
 
 // Options tune Open.
 type Options struct {
