@@ -99,9 +99,13 @@ func languageOf(code string) string {
 	return defaultLanguage
 }
 
-// queryAnalyzers returns the text analyzers in a fixed order, Spanish first.
+// queryAnalyzers returns the analyzers a query's words are read with,
+// Spanish first. The coverage is Spanish with some English; French and
+// Portuguese items are indexed with their own analyzers but queried
+// through these two (their light stemmers mostly agree with Spanish), as
+// every extra reading adds clauses to every query.
 func queryAnalyzers() []string {
-	return []string{analyzerES, analyzerEN, analyzerFR, analyzerPT}
+	return []string{analyzerES, analyzerEN}
 }
 
 // foldedStopList returns bleve's stop list for a language folded to ASCII,

@@ -67,7 +67,7 @@ const (
 
 	// mappingVersion changes whenever newMapping changes what is indexed;
 	// an index built with another version should be rebuilt.
-	mappingVersion    = "1"
+	mappingVersion    = "2"
 	internalMappingID = "observatory_mapping_version"
 )
 

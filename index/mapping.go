@@ -27,9 +27,12 @@ const (
 	fieldTagScores  = "tag_scores"
 	fieldPublished  = "published"
 	fieldMonth      = "month"
-	fieldWeek       = "week"
+	fieldWeek       = "week"      // query syntax only: rewritten to a date range
+	fieldAggWeek    = "agg_week"  // tag|country|source|week, see aggregate.go
+	fieldAggMonth   = "agg_month" // tag|country|source|month
 	fieldTitle      = "title"
 	fieldText       = "text"
+	fieldTextZ      = "text_z" // the body, deflated, stored only (see highlight.go)
 	fieldAuthors    = "authors"
 	fieldURL        = "url"
 )
@@ -52,9 +55,11 @@ type doc struct {
 	TagScores  string    `json:"tag_scores,omitempty"`
 	Published  time.Time `json:"published"`
 	Month      string    `json:"month,omitempty"`
-	Week       string    `json:"week,omitempty"`
+	AggWeek    []string  `json:"agg_week,omitempty"`
+	AggMonth   []string  `json:"agg_month,omitempty"`
 	Title      string    `json:"title"`
 	Text       string    `json:"text"`
+	TextZ      string    `json:"text_z,omitempty"`
 	Authors    []string  `json:"authors,omitempty"`
 	URL        string    `json:"url,omitempty"`
 }
@@ -81,11 +86,13 @@ func articleDoc(a *observatory.Article) *doc {
 	if d.Text == "" {
 		d.Text = a.Summary
 	}
+	d.TextZ = deflate(d.Text)
 	if d.Published.IsZero() {
 		d.Published = a.Fetched
 	}
 	setTags(d, a.Tags)
 	setPeriods(d)
+	setAggregates(d)
 	return d
 }
 
@@ -109,7 +116,6 @@ func setPeriods(d *doc) {
 	t := d.Published.UTC()
 	d.Published = t
 	d.Month = t.Format("2006-01")
-	d.Week = isoWeek(t)
 }
 
 // isoWeek formats t's ISO 8601 week as "2026-W47", as digests name weeks.
@@ -171,12 +177,12 @@ func docMapping(textAnalyzer string) *mapping.DocumentMapping {
 		}
 	}
 	storedOnly := &mapping.FieldMapping{Type: "text", Analyzer: keyword.Name, Store: true}
-	text := func(analyzer string) *mapping.FieldMapping {
+	text := func(analyzer string, store bool) *mapping.FieldMapping {
 		return &mapping.FieldMapping{
 			Type:               "text",
 			Analyzer:           analyzer,
 			Index:              true,
-			Store:              true,
+			Store:              store,
 			IncludeTermVectors: true, // phrases and highlights need positions
 		}
 	}
@@ -191,14 +197,16 @@ func docMapping(textAnalyzer string) *mapping.DocumentMapping {
 		fieldTag:        kw(false),
 		fieldSubtag:     kw(false),
 		fieldMonth:      kw(false),
-		fieldWeek:       kw(false),
+		fieldAggWeek:    kw(false),
+		fieldAggMonth:   kw(false),
 		fieldSourceName: storedOnly,
 		fieldTagScores:  storedOnly,
 		fieldURL:        storedOnly,
+		fieldTextZ:      storedOnly,
 		fieldPublished:  date,
-		fieldTitle:      text(textAnalyzer),
-		fieldText:       text(textAnalyzer),
-		fieldAuthors:    text(analyzerName),
+		fieldTitle:      text(textAnalyzer, true),
+		fieldText:       text(textAnalyzer, false), // stored deflated in text_z
+		fieldAuthors:    text(analyzerName, true),
 	} {
 		f := *fm
 		f.Name = name

@@ -499,6 +499,15 @@ func (rw *rewriter) rewrite(q query.Query) (query.Query, bool, error) {
 			})
 		case f == fieldPublished:
 			return nil, false, queryErr("use published:>\"2026-01-01\" o published:<\"2026-12-31\" para fechas / use published:>\"2026-01-01\" or published:<\"2026-12-31\" for dates")
+		case f == fieldWeek:
+			from, to, ok := weekRange(q.Match)
+			if !ok {
+				return nil, false, queryErr("semana no válida «%s»: escriba 2026-W47 / invalid week %q: write 2026-W47", q.Match, q.Match)
+			}
+			f := false
+			dr := query.NewDateRangeInclusiveQuery(from, to, nil, &f)
+			dr.SetField(fieldPublished)
+			return dr, false, nil
 		default:
 			return withBoost(keywordQuery(f, q.Match), q.BoostVal), false, nil
 		}
@@ -688,7 +697,9 @@ func (rw *rewriter) textQuery(f, text string, boost float64, build func(field, a
 }
 
 // distinctAnalyzers returns the language analyzers that turn text into
-// distinct, non-empty token sequences, Spanish first.
+// distinct token sequences, Spanish first. Text that any of them reads as
+// stop words only ("la", "the") gives none: it would otherwise match, in
+// the other language's reading, words the index never kept.
 func (rw *rewriter) distinctAnalyzers(text string) []string {
 	var out []string
 	seen := make(map[string]bool)
@@ -703,11 +714,13 @@ func (rw *rewriter) distinctAnalyzers(text string) []string {
 			key.WriteByte(0)
 		}
 		k := key.String()
-		if k == "" || seen[k] {
-			continue
+		if k == "" {
+			return nil
 		}
-		seen[k] = true
-		out = append(out, name)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, name)
+		}
 	}
 	return out
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"observatory"
@@ -42,9 +41,6 @@ var facetSizes = []struct {
 // returned lists the stored fields a hit carries.
 var returned = []string{fieldKind, fieldTitle, fieldURL, fieldSource, fieldSourceName, fieldCountry, fieldMedium, fieldPublished, fieldTagScores}
 
-// maxHighlights caps the fragments of one hit.
-const maxHighlights = 3
-
 // Search runs an analyst's query. A query that cannot be parsed, or bad
 // paging, is an error wrapping observatory.ErrInvalid with a message for
 // the analyst.
@@ -53,6 +49,15 @@ func (ix *Index) Search(ctx context.Context, q observatory.SearchQuery) (*observ
 	if err != nil {
 		return nil, err
 	}
+	res, err := ix.run(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return convertResult(res), nil
+}
+
+// run runs req on the live generation; a swap waits for it.
+func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	g, release, err := ix.acquire()
 	if err != nil {
 		return nil, err
@@ -65,7 +70,7 @@ func (ix *Index) Search(ctx context.Context, q observatory.SearchQuery) (*observ
 		}
 		return nil, fmt.Errorf("index: search: %w", err)
 	}
-	return convertResult(res), nil
+	return res, nil
 }
 
 // request builds the bleve request of a SearchQuery.
@@ -85,17 +90,9 @@ func (ix *Index) request(q observatory.SearchQuery) (*bleve.SearchRequest, error
 	if err != nil {
 		return nil, err
 	}
-	filters, err := filterQueries(q)
+	full, err := withFilters(main, q)
 	if err != nil {
 		return nil, err
-	}
-	full := main
-	if len(filters) > 0 {
-		if _, all := main.(*query.MatchAllQuery); all {
-			full = query.NewConjunctionQuery(filters)
-		} else {
-			full = query.NewConjunctionQuery(append([]query.Query{main}, filters...))
-		}
 	}
 	req := bleve.NewSearchRequestOptions(full, size, (page-1)*size, false)
 	req.Fields = returned
@@ -108,22 +105,40 @@ func (ix *Index) request(q observatory.SearchQuery) (*bleve.SearchRequest, error
 		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
 	}
 	if _, all := main.(*query.MatchAllQuery); !all {
-		req.Highlight = bleve.NewHighlightWithStyle(html.Name)
-		req.Highlight.AddField(fieldTitle)
-		req.Highlight.AddField(fieldText)
+		req.IncludeLocations = true // for highlights
+		req.Fields = append(slices.Clip(req.Fields), fieldTextZ)
 	}
 	return req, nil
 }
 
-// sortOrder returns bleve's sort for a SearchQuery.Sort; ties are broken
-// by date and then ID so that pages never overlap or skip.
+// withFilters restricts main to the filters of q.
+func withFilters(main query.Query, q observatory.SearchQuery) (query.Query, error) {
+	filters, err := filterQueries(q)
+	if err != nil || len(filters) == 0 {
+		return main, err
+	}
+	if _, all := main.(*query.MatchAllQuery); all {
+		if len(filters) == 1 {
+			return filters[0], nil
+		}
+		return query.NewConjunctionQuery(filters), nil
+	}
+	return query.NewConjunctionQuery(append([]query.Query{main}, filters...)), nil
+}
+
+// sortOrder returns bleve's sort for a SearchQuery.Sort. Date sorts break
+// ties by ID, since many articles share a date, so that pages never
+// overlap or skip.
 func sortOrder(s, q string) ([]string, error) {
 	switch s {
 	case "", "relevance":
 		if strings.TrimSpace(q) == "" {
 			return []string{"-" + fieldPublished, "_id"}, nil
 		}
-		return []string{"-_score", "-" + fieldPublished, "_id"}, nil
+		// Score alone: bleve breaks ties by index order, stable for a
+		// snapshot; a date or ID tie-breaker would make every matching
+		// document load its doc values (twice as slow on broad terms).
+		return []string{"-_score"}, nil
 	case "date":
 		return []string{"-" + fieldPublished, "_id"}, nil
 	case "-date":
@@ -240,12 +255,11 @@ func convertHit(h *search.DocumentMatch) observatory.SearchHit {
 	if p := str(fieldPublished); p != "" {
 		hit.Published, _ = time.Parse(time.RFC3339Nano, p)
 	}
-	for _, f := range []string{fieldTitle, fieldText} {
-		for _, frag := range h.Fragments[f] {
-			if len(hit.Highlights) < maxHighlights && !slices.Contains(hit.Highlights, frag) {
-				hit.Highlights = append(hit.Highlights, frag)
-			}
+	if len(h.Locations) > 0 {
+		if t, ok := highlightTitle(h, hit.Title); ok {
+			hit.Highlights = append(hit.Highlights, t)
 		}
+		hit.Highlights = append(hit.Highlights, highlightText(h, inflate(str(fieldTextZ)))...)
 	}
 	return hit
 }
