@@ -52,6 +52,13 @@ func (o *outlet) serve(w http.ResponseWriter, r *http.Request) {
 	o.mu.Lock()
 	o.hits[r.URL.Path]++
 	h := o.handlers[r.URL.Path]
+	if h == nil {
+		for p, ph := range o.handlers { // "/art/" handles every path below it
+			if strings.HasSuffix(p, "/") && strings.HasPrefix(r.URL.Path, p) {
+				h = ph
+			}
+		}
+	}
 	o.mu.Unlock()
 	if h != nil {
 		h(w, r)
