@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -54,15 +55,33 @@ func predictionLabels(r Result) []string {
 	if r.HasSubtag(SubtagFemaleMigration) {
 		out = append(out, SubtagFemaleMigration)
 	}
-	if t, ok := r.Tag(observatory.TagXenophobia); ok && t.Assigned {
-		for _, s := range t.Subtags {
-			if cat, _ := LookupCategory(s.ID); cat.Framing && s.Assigned {
-				out = append(out, LabelThreat)
-				break
-			}
-		}
+	if framingScore(r) >= threatThreshold(r) {
+		out = append(out, LabelThreat)
 	}
 	return out
+}
+
+// framingScore is the sum of the xenophobia framing sub-tags' scores.
+func framingScore(r Result) float64 {
+	t, _ := r.Tag(observatory.TagXenophobia)
+	var sum float64
+	for _, s := range t.Subtags {
+		if cat, _ := LookupCategory(s.ID); cat.Framing {
+			sum += s.Score
+		}
+	}
+	return sum
+}
+
+// threatThreshold is the score the framing signals of one text must reach
+// for the threat label: the sub-tag threshold, since the threat sets label
+// single sentences, where one framing signal is the whole evidence.
+func threatThreshold(r Result) float64 {
+	t, _ := r.Tag(observatory.TagXenophobia)
+	for _, s := range t.Subtags {
+		return s.Threshold
+	}
+	return math.Inf(1)
 }
 
 // Counts is a confusion matrix for one label.

@@ -43,6 +43,7 @@ var taxonomy = []Category{
 	{ID: "crime-framing", Parent: observatory.TagXenophobia, Framing: true, LabelES: "Nacionalidad o estatus migratorio ligado al delito", LabelEN: "Nationality or migrant status tied to crime"},
 	{ID: "burden-framing", Parent: observatory.TagXenophobia, Framing: true, LabelES: "Migrantes como carga o amenaza sanitaria", LabelEN: "Migrants framed as a burden or health threat"},
 	{ID: "slurs", Parent: observatory.TagXenophobia, Framing: true, LabelES: "Insultos y gentilicios peyorativos", LabelEN: "Slurs and pejorative demonyms"},
+	{ID: "threat-framing", Parent: observatory.TagXenophobia, Framing: true, LabelES: "Migración como amenaza: llegadas masivas, efecto llamada, descontrol", LabelEN: "Migration framed as a threat: mass arrivals, pull factor, loss of control"},
 	{ID: "hostility", Parent: observatory.TagXenophobia, Framing: true, LabelES: "Llamados a expulsar o rechazar a migrantes", LabelEN: "Calls to expel or reject migrants"},
 	{ID: SubtagXenophobiaReported, Parent: observatory.TagXenophobia, LabelES: "Cobertura de la xenofobia y la discriminación", LabelEN: "Reporting on xenophobia and discrimination"},
 }
