@@ -1,6 +1,7 @@
 package observatory
 
 import (
+	"crypto/rand"
 	"fmt"
 	"regexp"
 	"slices"
@@ -81,4 +82,24 @@ type Token struct {
 	CreatedAt time.Time `json:"created_at"`
 	LastUsed  time.Time `json:"last_used"`
 	Revoked   bool      `json:"revoked"`
+}
+
+// GeneratePassword returns a random password of 20 characters from an
+// alphabet without look-alikes.
+func GeneratePassword() (string, error) {
+	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+	const limit = 256 - 256%len(alphabet) // reject bytes that would bias the choice
+	out := make([]byte, 0, 20)
+	buf := make([]byte, 32)
+	for len(out) < cap(out) {
+		if _, err := rand.Read(buf); err != nil {
+			return "", err
+		}
+		for _, c := range buf {
+			if int(c) < limit && len(out) < cap(out) {
+				out = append(out, alphabet[int(c)%len(alphabet)])
+			}
+		}
+	}
+	return string(out), nil
 }

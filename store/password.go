@@ -75,23 +75,3 @@ var dummyHash = sync.OnceValue(func() string {
 	h, _ := hashPassword("not a real password, only for timing")
 	return h
 })
-
-// GeneratePassword returns a random password of 20 characters from an
-// alphabet without look-alikes.
-func GeneratePassword() (string, error) {
-	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	const limit = 256 - 256%len(alphabet) // reject bytes that would bias the choice
-	out := make([]byte, 0, 20)
-	buf := make([]byte, 32)
-	for len(out) < cap(out) {
-		if _, err := rand.Read(buf); err != nil {
-			return "", err
-		}
-		for _, c := range buf {
-			if int(c) < limit && len(out) < cap(out) {
-				out = append(out, alphabet[int(c)%len(alphabet)])
-			}
-		}
-	}
-	return string(out), nil
-}

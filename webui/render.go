@@ -27,6 +27,8 @@ type pageData struct {
 	Status  int
 	View    any
 	AltLang string // the other UI language, for the switch link
+	User    *observatory.User
+	IsAdmin bool
 }
 
 type errorPage struct {
@@ -148,7 +150,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	if lang == "en" {
 		alt = "es"
 	}
-	data := pageData{Lang: lang, Path: r.URL.Path, Status: status, View: view, AltLang: alt}
+	u := currentUser(r)
+	data := pageData{Lang: lang, Path: r.URL.Path, Status: status, View: view, AltLang: alt,
+		User: u, IsAdmin: u != nil && u.Role == observatory.RoleAdmin}
 	var buf bytes.Buffer
 	if err := tmpl.ExecuteTemplate(&buf, "layout", data); err != nil {
 		s.log.Error("rendering page", "page", page, "err", err)
@@ -159,6 +163,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", lang)
 	h.Set("Vary", "Accept-Language, Cookie")
+	if u != nil {
+		h.Set("Cache-Control", "private, no-store")
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }

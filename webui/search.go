@@ -14,6 +14,9 @@ import (
 
 // apiSearch serves GET /api/v1/search.
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
+	if !s.allow(w, r, observatory.Read, observatory.ResArticle, "") {
+		return
+	}
 	q, err := parseSearch(r.URL.Query())
 	if err != nil {
 		s.failErr(w, r, err)
@@ -66,6 +69,9 @@ type facetValue struct {
 // searchPage serves the search page: a query box, facets and hits. Without
 // a query it lists the latest coverage.
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) {
+	if !s.allow(w, r, observatory.Read, observatory.ResArticle, "") {
+		return
+	}
 	params := r.URL.Query()
 	params.Del("lang")
 	view := searchView{Params: params, From: params.Get("from"), To: params.Get("to")}

@@ -22,19 +22,32 @@ type Searcher interface {
 	Search(ctx context.Context, q observatory.SearchQuery) (*observatory.SearchResult, error)
 }
 
-// Store is what the server reads from the store.
+// Store is what the server reads from and writes to the store.
 type Store interface {
 	Sources(ctx context.Context, f observatory.SourceFilter) ([]observatory.Source, error)
 	Source(ctx context.Context, id string) (*observatory.Source, error)
+	CreateSource(ctx context.Context, s *observatory.Source, by string) error
+	UpdateSource(ctx context.Context, s *observatory.Source, by string) error
+	DeleteSource(ctx context.Context, id string) error
 	Article(ctx context.Context, id string) (*observatory.Article, error)
 }
 
 // Config configures a Server.
 type Config struct {
 	Addr   string // listen address, e.g. 127.0.0.1:8080; ":0" picks a free port
-	Search Searcher
-	Store  Store
-	Logger *slog.Logger
+	Search   Searcher
+	Store    Store
+	Accounts Accounts
+	Logger   *slog.Logger
+	// Policy is the permission matrix; Policy.Private makes every page
+	// and API call sign-in only.
+	Policy observatory.Policy
+	// SessionTTL is a session's absolute lifetime (default 7 days) and
+	// SessionIdle how long it survives without use (default 8 hours).
+	SessionTTL, SessionIdle time.Duration
+	// SecureCookies marks cookies Secure even on plain HTTP, for a
+	// deployment behind a TLS-terminating proxy.
+	SecureCookies bool
 	// Ready reports whether the server's dependencies answer; /healthz
 	// returns 503 with its error otherwise. May be nil.
 	Ready func(ctx context.Context) error
@@ -54,13 +67,22 @@ type Server struct {
 	done     chan struct{}
 	serveErr error
 	once     sync.Once
+
+	byAccount *throttle // failed sign-ins per account
+	byAddress *throttle // failed sign-ins per client address
 }
 
 // New prepares a server: it parses the embedded templates and message
 // catalogues, so a mistake in them fails at start, not on a request.
 func New(cfg Config) (*Server, error) {
-	if cfg.Search == nil || cfg.Store == nil {
-		return nil, errors.New("webui: Config.Search and Config.Store are required")
+	if cfg.Search == nil || cfg.Store == nil || cfg.Accounts == nil {
+		return nil, errors.New("webui: Config.Search, Config.Store and Config.Accounts are required")
+	}
+	if cfg.SessionTTL <= 0 {
+		cfg.SessionTTL = 7 * 24 * time.Hour
+	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 8 * time.Hour
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -71,7 +93,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan struct{})}
+	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan struct{}),
+		byAccount: newThrottle(5, 15*time.Minute), byAddress: newThrottle(20, 15*time.Minute)}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

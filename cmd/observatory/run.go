@@ -30,6 +30,8 @@ func commands() map[string]command {
 		"extract":    {"extract --url URL [FILE]", "extract the article from a saved HTML page (FILE or stdin) as JSON", runExtract},
 		"reindex":    {"reindex", "rebuild the search index from the store", runReindex},
 		"reclassify": {"reclassify", "re-tag every stored article with the current lexicons", runReclassify},
+		"users":      {"users add|list|disable|enable|passwd …", "staff accounts (run \"observatory users\" for details)", runUsers},
+		"tokens":     {"tokens create --user N | list | revoke ID", "API tokens for scripts", runTokens},
 		"backup":     {"backup FILE", "write a consistent copy of the store to FILE", runBackup},
 		"restore":    {"restore FILE", "replace the store with a backup (the server must be stopped)", runRestore},
 	}

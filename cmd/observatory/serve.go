@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
+	"observatory"
 	"observatory/crawler"
+	"observatory/store"
 	"observatory/webui"
 )
 
@@ -16,6 +19,8 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	schedule := fs.String("crawl-schedule", envOr(app, "OBSERVATORY_CRAWL_SCHEDULE", "*/30 * * * *"),
 		"default cron schedule of crawls for sources without their own (env OBSERVATORY_CRAWL_SCHEDULE)")
 	noCrawl := fs.Bool("no-crawl", false, "serve without scheduled crawls")
+	private := fs.Bool("private", false, "make every page and API call sign-in only")
+	secureCookies := fs.Bool("secure-cookies", false, "mark cookies Secure on plain HTTP too (behind a TLS-terminating proxy)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -71,11 +76,17 @@ func runServe(ctx context.Context, app *App, args []string) error {
 		}()
 	}
 
+	wg.Go(func() { sweepSessions(idxCtx, db, app.Log) })
+
 	srv, err := webui.New(webui.Config{
-		Addr:   *addr,
-		Search: ix,
-		Store:  db,
-		Logger: app.Log,
+		Addr:          *addr,
+		Search:        ix,
+		Store:         db,
+		Accounts:      db,
+		Policy:        observatory.Policy{Private: *private},
+		SessionIdle:   sessionIdle,
+		SecureCookies: *secureCookies,
+		Logger:        app.Log,
 		Ready: func(ctx context.Context) error {
 			if _, err := db.CountArticles(ctx); err != nil {
 				return err
@@ -97,7 +108,7 @@ func runServe(ctx context.Context, app *App, args []string) error {
 		return err
 	}
 	fmt.Fprintf(app.Stdio.Out, "observatory: serving http://%s (data %s)\n", srv.Addr(), app.Config.DataDir)
-	app.Log.Info("serving", "addr", srv.Addr(), "data", app.Config.DataDir, "crawl_schedule", *schedule, "crawl", !*noCrawl)
+	app.Log.Info("serving", "addr", srv.Addr(), "data", app.Config.DataDir, "crawl_schedule", *schedule, "crawl", !*noCrawl, "private", *private)
 
 	<-ctx.Done()
 	app.Log.Info("shutting down")
@@ -111,6 +122,27 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	stopIndexer()
 	wg.Wait()
 	return err
+}
+
+// sessionIdle is how long a session survives without use.
+const sessionIdle = 8 * time.Hour
+
+// sweepSessions deletes expired sessions every hour until ctx ends.
+func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if n, err := db.SweepSessions(ctx, sessionIdle); err != nil && ctx.Err() == nil {
+			log.Warn("sweeping sessions", "err", err)
+		} else if n > 0 {
+			log.Info("expired sessions removed", "sessions", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
 }
 
 func envOr(app *App, key, def string) string {

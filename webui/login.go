@@ -1,0 +1,109 @@
+package webui
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+
+	"observatory"
+)
+
+type loginView struct {
+	Next    string
+	Name    string
+	Message string
+}
+
+// loginPage serves GET /login.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "login", loginView{Next: localPath(r.URL.Query().Get("next"))})
+}
+
+// login serves POST /login: check the password, with failed attempts
+// throttled per account and per address, then start a session.
+func (s *Server) login(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "formulario no válido / invalid form")
+		return
+	}
+	name := strings.ToLower(strings.TrimSpace(r.PostForm.Get("name")))
+	password := r.PostForm.Get("password")
+	view := loginView{Next: localPath(r.PostForm.Get("next")), Name: name}
+	now := s.cfg.Now()
+	addr := clientAddr(r)
+	for _, t := range []struct {
+		th  *throttle
+		key string
+	}{{s.byAccount, name}, {s.byAddress, addr}} {
+		if blocked, wait := t.th.blocked(t.key, now); blocked {
+			minutes := int(wait.Minutes()) + 1
+			view.Message = fmt.Sprintf("Demasiados intentos fallidos; espere %d minutos. / Too many failed attempts; wait %d minutes.", minutes, minutes)
+			w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+			s.log.Warn("sign-in throttled", "user", name, "addr", addr)
+			s.render(w, r, http.StatusTooManyRequests, "login", view)
+			return
+		}
+	}
+	u, err := s.cfg.Accounts.CheckPassword(r.Context(), name, password)
+	if err != nil {
+		if !errors.Is(err, observatory.ErrUnauthorized) {
+			s.failErr(w, r, err)
+			return
+		}
+		s.byAccount.fail(name, now)
+		s.byAddress.fail(addr, now)
+		s.log.Info("sign-in failed", "user", name, "addr", addr)
+		view.Message = "Usuario o contraseña incorrectos. / Wrong user name or password."
+		s.render(w, r, http.StatusUnauthorized, "login", view)
+		return
+	}
+	s.byAccount.reset(name)
+	secret, err := s.cfg.Accounts.CreateSession(r.Context(), u.Name, s.cfg.SessionTTL)
+	if err != nil {
+		s.failErr(w, r, err)
+		return
+	}
+	// End the session the browser had, if any: a new sign-in gets a new
+	// identifier (no session fixation).
+	if old := currentSession(r); old != "" {
+		_ = s.cfg.Accounts.DeleteSession(r.Context(), old)
+	}
+	s.setSessionCookie(w, r, secret)
+	s.log.Info("signed in", "user", u.Name, "addr", addr)
+	http.Redirect(w, r, view.Next, http.StatusSeeOther)
+}
+
+// logout serves POST /logout: end this session (or, with everywhere=1,
+// every session of the user).
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, http.StatusBadRequest, "formulario no válido / invalid form")
+		return
+	}
+	if sess := currentSession(r); sess != "" {
+		var err error
+		if r.PostForm.Get("everywhere") == "1" {
+			err = s.cfg.Accounts.DeleteUserSessions(r.Context(), currentUser(r).Name, "")
+		} else {
+			err = s.cfg.Accounts.DeleteSession(r.Context(), sess)
+		}
+		if err != nil {
+			s.failErr(w, r, err)
+			return
+		}
+	}
+	s.clearSessionCookie(w, r)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// clientAddr is the address failed sign-ins are counted against: the
+// peer's IP (a proxy in front should be configured to pass real peers).
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
