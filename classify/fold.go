@@ -98,9 +98,17 @@ func foldRuneSlow(r rune) (string, runeKind) {
 	// Latin letters of Spanish, English and French, which the tables hold).
 	var b strings.Builder
 	for _, d := range norm.NFD.String(string(r)) {
-		if !unicode.Is(unicode.Mn, d) {
-			b.WriteRune(unicode.ToLower(d))
+		if unicode.Is(unicode.Mn, d) {
+			continue
 		}
+		d = unicode.ToLower(d)
+		if d != r {
+			if f, k := foldRuneSlow(d); k == kindLetter {
+				b.WriteString(f)
+			}
+			continue
+		}
+		b.WriteRune(d)
 	}
 	if b.Len() == 0 {
 		return "", kindIgnore

@@ -26,10 +26,10 @@ const (
 type matcher struct {
 	class  [256]uint8
 	nclass int
-	trans  []int32 // node*nclass + class → next node
-	flags  []uint8 // per node: flagExact, flagPrefix
-	exact  map[int32][]int32
-	prefix map[int32][]int32
+	trans  []int32   // node*nclass + class → next node
+	flags  []uint8   // per node: flagExact, flagPrefix
+	exact  [][]int32 // node → exact word ids
+	prefix [][]int32 // node → prefix word ids
 
 	words   []wordPat
 	phrases []cphrase
@@ -66,7 +66,7 @@ func tagIndex(tag string) int { return slices.Index(topTags(), tag) }
 
 // compile builds the matcher of a parsed lexicon.
 func compile(lx *lexicon) *matcher {
-	m := &matcher{exact: map[int32][]int32{}, prefix: map[int32][]int32{}}
+	m := &matcher{}
 	wordID := map[wordPat]int32{}
 	phraseID := map[string]int32{}
 	opID := map[string]int32{}
@@ -182,6 +182,10 @@ func (m *matcher) buildTrie() {
 			}
 			n = next
 		}
+		for len(m.exact) < len(m.flags) {
+			m.exact = append(m.exact, nil)
+			m.prefix = append(m.prefix, nil)
+		}
 		if w.prefix {
 			m.flags[n] |= flagPrefix
 			m.prefix[n] = append(m.prefix[n], int32(id))
@@ -292,7 +296,25 @@ func (m *matcher) scan(text string, s *scratch) {
 				if !inTok {
 					begin(i)
 				}
-				step(f)
+				// step(f), inlined: this is the innermost loop.
+				if node != deadNode {
+					prevNode = node
+					node = trans[node*nc+int32(class[f])]
+					if node != deadNode && flags[node]&flagPrefix != 0 {
+						s.words = append(s.words, m.prefix[node]...)
+					}
+				} else {
+					// Off the trie: skip the rest of an ASCII word at once.
+					j := i + 1
+					for j < len(text) && text[j] < utf8.RuneSelf && ascii[text[j]] != 0 {
+						j++
+					}
+					lastN = false
+					prevNode = deadNode
+					i = j
+					lastEnd = i
+					continue
+				}
 				lastN = f == 'n'
 				i++
 				lastEnd = i
