@@ -105,4 +105,3 @@ func TestCrawlDelay(t *testing.T) {
 		t.Errorf("robots.txt fetched %d times, want 1", n)
 	}
 }
-
