@@ -316,3 +316,46 @@ func TestHostileOutlets(t *testing.T) {
 		t.Errorf("summary %q, authors %q: want the Latin-1 feed's description and the page's author decoded", latin.Summary, latin.Authors)
 	}
 }
+
+// A run that could not read every item keeps the feed's old validators:
+// the next run gets the whole feed, not a 304 that hides the items left
+// behind.
+func TestValidatorsWaitForCompleteRun(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	o := newOutlet(t, "testdata/outlet")
+	feed := readFile(t, "testdata/outlet/feed.xml")
+	o.handle("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-None-Match") == `"v1"` {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", `"v1"`)
+		w.Write([]byte(strings.ReplaceAll(feed, "{{BASE}}", o.URL)))
+	})
+	var failing atomic.Bool
+	failing.Store(true)
+	page := readFile(t, "testdata/outlet/clasico-saprissa-alajuelense.html")
+	o.handle("/deportes/clasico-saprissa-alajuelense", func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() {
+			http.Error(w, "temporarily broken", http.StatusInternalServerError)
+			return
+		}
+		w.Write([]byte(strings.ReplaceAll(page, "{{BASE}}", o.URL)))
+	})
+	addSource(t, db, "Diario", o.URL+"/feed.xml")
+	c := newCrawler(t, testConfig(db))
+	sums, _ := c.RunOnce(ctx)
+	if sums[0].New != 2 || sums[0].Failed != 1 {
+		t.Fatalf("first run: got %+v, want 2 new and 1 failed", sums[0])
+	}
+	failing.Store(false)
+	sums, _ = c.RunOnce(ctx)
+	if sums[0].New != 1 {
+		t.Fatalf("second run: got %+v, want the item left behind stored", sums[0])
+	}
+	h, _ := db.Health(ctx, sums[0].SourceID)
+	if h.Feeds[o.URL+"/feed.xml"].ETag != `"v1"` {
+		t.Errorf("after a complete run: ETag %q, want \"v1\"", h.Feeds[o.URL+"/feed.xml"].ETag)
+	}
+}

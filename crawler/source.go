@@ -50,7 +50,12 @@ type run struct {
 	sum     Summary
 	start   time.Time
 	touched map[string]bool // feed-state keys used this run
-	ttl     time.Duration
+	// validators are the ETag and Last-Modified of the documents read
+	// this run, committed to the health only if the run left nothing
+	// behind.
+	validators map[string][2]string
+	incomplete bool // an item failed for a reason that may pass, or items were cut
+	ttl        time.Duration
 	// failures
 	targetsOK  int
 	targetErr  error // first error reading a feed, sitemap or listing
@@ -63,7 +68,7 @@ type run struct {
 // crawlSource reads a source's feeds, sitemaps and listings, fetches and
 // stores the new items, and records the outcome in the source's health.
 func (c *Crawler) crawlSource(ctx context.Context, src *observatory.Source) Summary {
-	r := &run{src: src, start: c.cfg.Now(), touched: make(map[string]bool)}
+	r := &run{src: src, start: c.cfg.Now(), touched: make(map[string]bool), validators: make(map[string][2]string)}
 	r.sum = Summary{SourceID: src.ID, Name: src.Name}
 	h, err := c.cfg.Store.Health(ctx, src.ID)
 	if err != nil {
@@ -104,6 +109,7 @@ func (c *Crawler) crawlSource(ctx context.Context, src *observatory.Source) Summ
 	r.sum.Items = len(items)
 	if len(items) > c.cfg.MaxItems {
 		items = items[:c.cfg.MaxItems]
+		r.incomplete = true
 	}
 	changed := make(map[string]bool)
 	for _, it := range items {
@@ -119,6 +125,9 @@ func (c *Crawler) crawlSource(ctx context.Context, src *observatory.Source) Summ
 			if r.itemErr == nil {
 				r.itemErr = err
 			}
+			if !permanent(err) {
+				r.incomplete = true
+			}
 			var se *StatusError
 			if errors.As(err, &se) && (se.Code == 429 || se.Code == 503) {
 				r.limited = true
@@ -133,8 +142,25 @@ func (c *Crawler) crawlSource(ctx context.Context, src *observatory.Source) Summ
 			r.health.Feeds[t.url] = st
 		}
 	}
+	if !r.incomplete && !r.limited && r.storeErr == nil && ctx.Err() == nil {
+		for u, v := range r.validators {
+			st := r.health.Feeds[u]
+			st.ETag, st.LastModified = v[0], v[1]
+			r.health.Feeds[u] = st
+		}
+	}
 	c.finishRun(ctx, r, len(targets))
 	return r.sum
+}
+
+// permanent reports whether an item's failure will not pass by trying
+// again: the page is gone, forbidden, disallowed or has no article.
+func permanent(err error) bool {
+	var se *StatusError
+	if errors.As(err, &se) {
+		return se.Code == 404 || se.Code == 410 || se.Code == 403 || se.Code == 401
+	}
+	return errors.Is(err, ErrRobots) || errors.Is(err, extract.ErrNoContent) || errors.Is(err, ErrBlockedAddress)
 }
 
 // collect reads one target, with conditional GET, and returns its items.
@@ -184,7 +210,9 @@ func (c *Crawler) readTarget(ctx context.Context, r *run, t target, u string) ([
 		r.health.Feeds[u] = st
 		return nil, nil, nil
 	}
-	st.ETag, st.LastModified = p.ETag, p.LastModified
+	// The new validators are kept only once every item was dealt with
+	// (see crawlSource): a 304 must not hide items a failed run left.
+	r.validators[u] = [2]string{p.ETag, p.LastModified}
 	r.health.Feeds[u] = st
 	if t.kind == "listing" {
 		its, err := parseListing(p.Body, p.ContentType, p.URL, t.selector)
@@ -192,9 +220,7 @@ func (c *Crawler) readTarget(ctx context.Context, r *run, t target, u string) ([
 	}
 	its, index, info, err := parseFeed(p.Body, p.ContentType, p.URL)
 	if err != nil {
-		// Forget the validators: the next try must get the body again.
-		st.ETag, st.LastModified = "", ""
-		r.health.Feeds[u] = st
+		delete(r.validators, u)
 		return nil, nil, err
 	}
 	r.ttl = max(r.ttl, info.TTL)
