@@ -83,7 +83,7 @@ func (ix *Index) Aggregate(ctx context.Context, q AggregateQuery) (*Aggregation,
 	}
 	req := bleve.NewSearchRequestOptions(full, 0, 0, false)
 	req.AddFacet("agg", bleve.NewFacetRequest(field, maxAggregateTerms))
-	res, err := ix.run(ctx, req)
+	res, err := ix.run(ctx, req, q.Country)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,8 @@ package index
 //
 // OBS_BENCH_DOCS sets the corpus size (default 20,000); OBS_BENCH_DIR keeps
 // the built indexes there and reuses them on the next run with the same
-// size. BenchmarkCorpus reports build throughput, size on disk and the
+// size; OBS_BENCH_SINGLE=1 adds an unpartitioned index (Config.Unpartitioned)
+// to the comparison. BenchmarkCorpus reports build throughput, size on disk and the
 // resident memory of a process serving the index; the BenchmarkQuery_*
 // benchmarks report p50 and p99 latency per query kind for both indexes.
 
@@ -40,6 +41,7 @@ type buildStats struct {
 	Docs       int     `json:"docs"`
 	TextBytes  int64   `json:"text_bytes"`
 	OursSecs   float64 `json:"ours_secs"`
+	SingleSecs float64 `json:"single_secs,omitempty"`
 	PlainSecs  float64 `json:"plain_secs"`
 	OursBytes  int64   `json:"ours_bytes"`
 	PlainBytes int64   `json:"plain_bytes"`
@@ -47,10 +49,11 @@ type buildStats struct {
 }
 
 type benchEnv struct {
-	stats buildStats
-	ours  *Index
-	plain bleve.Index
-	err   error
+	stats  buildStats
+	ours   *Index
+	single *Index // unpartitioned, with OBS_BENCH_SINGLE=1
+	plain  bleve.Index
+	err    error
 }
 
 var (
@@ -86,6 +89,8 @@ func buildEnv(e *benchEnv) error {
 	}
 	root = filepath.Join(root, fmt.Sprintf("n%d", n))
 	oursDir, plainDir := filepath.Join(root, "observatory"), filepath.Join(root, "plain")
+	singleDir := filepath.Join(root, "unpartitioned")
+	single := os.Getenv("OBS_BENCH_SINGLE") == "1"
 	statsFile := filepath.Join(root, "stats.json")
 	ctx := context.Background()
 
@@ -96,38 +101,21 @@ func buildEnv(e *benchEnv) error {
 		gen := corpus.New(corpus.Options{Seed: 1})
 		e.stats.Docs = n
 
-		ix, err := Open(oursDir, Config{BatchSize: benchBatch})
-		if err != nil {
+		var err error
+		if e.stats.OursSecs, e.stats.TextBytes, err = buildOurs(oursDir, Config{BatchSize: benchBatch}, gen, n); err != nil {
 			return err
 		}
-		var took time.Duration
-		for start := 0; start < n; start += benchBatch {
-			arts := make([]observatory.Article, 0, benchBatch)
-			for i := start; i < min(start+benchBatch, n); i++ {
-				a := gen.Article(i)
-				e.stats.TextBytes += int64(len(a.Title) + len(a.Text))
-				arts = append(arts, a)
-			}
-			t0 := time.Now()
-			if err := ix.Apply(ctx, observatory.IndexBatch{Upsert: arts}); err != nil {
+		if single {
+			if e.stats.SingleSecs, _, err = buildOurs(singleDir, Config{BatchSize: benchBatch, Unpartitioned: true}, gen, n); err != nil {
 				return err
 			}
-			took += time.Since(t0)
-			if start%(50*benchBatch) == 0 {
-				fmt.Printf("observatory: %d docs, %.0f docs/s\n", start+len(arts), float64(start+len(arts))/took.Seconds())
-			}
 		}
-		t0 := time.Now()
-		if err := ix.Close(); err != nil { // waits for the last merges
-			return err
-		}
-		e.stats.OursSecs = (took + time.Since(t0)).Seconds()
 
 		pl, err := bleve.New(plainDir, bleve.NewIndexMapping())
 		if err != nil {
 			return err
 		}
-		took = 0
+		var took time.Duration
 		for start := 0; start < n; start += benchBatch {
 			batch := pl.NewBatch()
 			arts := make([]observatory.Article, 0, benchBatch)
@@ -148,7 +136,7 @@ func buildEnv(e *benchEnv) error {
 				fmt.Printf("plain: %d docs, %.0f docs/s\n", start+len(arts), float64(start+len(arts))/took.Seconds())
 			}
 		}
-		t0 = time.Now()
+		t0 := time.Now()
 		if err := pl.Close(); err != nil {
 			return err
 		}
@@ -177,12 +165,50 @@ func buildEnv(e *benchEnv) error {
 	if data, err := json.Marshal(e.stats); err == nil {
 		os.WriteFile(statsFile, data, 0o644)
 	}
+	if single {
+		if e.single, err = Open(singleDir, Config{Unpartitioned: true}); err != nil {
+			return err
+		}
+	}
 	pl, err := bleve.Open(plainDir)
 	if err != nil {
 		return err
 	}
 	e.plain = pl
 	return nil
+}
+
+// buildOurs indexes articles 0…n-1 of gen into a new index in dir, in
+// batches as CatchUp would, and returns the time indexing took (the
+// generator's excluded) and the text bytes indexed.
+func buildOurs(dir string, cfg Config, gen *corpus.Generator, n int) (float64, int64, error) {
+	ix, err := Open(dir, cfg)
+	if err != nil {
+		return 0, 0, err
+	}
+	var took time.Duration
+	var text int64
+	for start := 0; start < n; start += benchBatch {
+		arts := make([]observatory.Article, 0, benchBatch)
+		for i := start; i < min(start+benchBatch, n); i++ {
+			a := gen.Article(i)
+			text += int64(len(a.Title) + len(a.Text))
+			arts = append(arts, a)
+		}
+		t0 := time.Now()
+		if err := ix.Apply(context.Background(), observatory.IndexBatch{Upsert: arts}); err != nil {
+			return 0, 0, err
+		}
+		took += time.Since(t0)
+		if start%(50*benchBatch) == 0 {
+			fmt.Printf("%s: %d docs, %.0f docs/s\n", filepath.Base(dir), start+len(arts), float64(start+len(arts))/took.Seconds())
+		}
+	}
+	t0 := time.Now()
+	if err := ix.Close(); err != nil { // waits for the last merges
+		return 0, 0, err
+	}
+	return (took + time.Since(t0)).Seconds(), text, nil
 }
 
 func dirSize(dir string) int64 {
@@ -231,6 +257,9 @@ func BenchmarkCorpus(b *testing.B) {
 	b.ReportMetric(float64(s.OursBytes)/float64(s.TextBytes), "disk/text")
 	b.ReportMetric(float64(s.PlainBytes)/float64(s.TextBytes), "plain-disk/text")
 	b.ReportMetric(float64(s.ServingRSS)/(1<<20), "serving-RSS-MiB")
+	if s.SingleSecs > 0 {
+		b.ReportMetric(float64(s.Docs)/s.SingleSecs, "unpartitioned-docs/s")
+	}
 	b.Logf("%d docs, %.0f MB of text: indexing %.0f docs/s vs plain %.0f (ratio %.2f); disk %.2f× text vs plain %.2f×; serving RSS %d MiB",
 		s.Docs, float64(s.TextBytes)/1e6, oursRate, plainRate, oursRate/plainRate,
 		float64(s.OursBytes)/float64(s.TextBytes), float64(s.PlainBytes)/float64(s.TextBytes), s.ServingRSS>>20)
@@ -398,6 +427,14 @@ func BenchmarkQuery(b *testing.B) {
 				return err
 			})
 		})
+		if e.single != nil {
+			b.Run(qk.name+"/unpartitioned", func(b *testing.B) {
+				measure(b, func(i int) error {
+					_, err := e.single.Search(ctx, qk.ours(i))
+					return err
+				})
+			})
+		}
 		b.Run(qk.name+"/plain", func(b *testing.B) {
 			p99[1] = measure(b, func(i int) error {
 				_, err := e.plain.SearchInContext(ctx, qk.plain(i))

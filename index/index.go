@@ -22,7 +22,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"observatory"
@@ -36,6 +35,10 @@ type Config struct {
 	// OpenTimeout bounds how long Open waits for bleve's own file lock
 	// (default 1s). The index's LOCK file already fails at once.
 	OpenTimeout time.Duration
+	// Unpartitioned keeps everything in one bleve index instead of one
+	// per country; for comparison in benchmarks. An index must be opened
+	// the way it was built.
+	Unpartitioned bool
 }
 
 // Index is the search index of one data directory. It is safe for
@@ -53,12 +56,6 @@ type Index struct {
 	writeMu sync.Mutex    // serialises writers
 	rebuild *rebuildState // non-nil while Rebuild runs; guarded by writeMu
 	closed  bool          // guarded by writeMu
-}
-
-// generation is one complete bleve index directory.
-type generation struct {
-	name string
-	idx  bleve.Index
 }
 
 const (
@@ -116,7 +113,6 @@ func (ix *Index) openCurrent() error {
 			return err
 		}
 		if err := ix.writeCurrent(g.name); err != nil {
-			g.idx.Close()
 			return err
 		}
 		ix.cur = g
@@ -130,43 +126,11 @@ func (ix *Index) openCurrent() error {
 		return err
 	}
 	ix.cur = g
-	if v, _ := g.idx.GetInternal([]byte(internalMappingID)); string(v) != mappingVersion {
-		ix.log.Warn("index built with another mapping; run `observatory reindex`",
-			"index_mapping", string(v), "want_mapping", mappingVersion)
-	}
 	return nil
 }
 
 func (ix *Index) bleveConfig() map[string]any {
 	return map[string]any{"bolt_timeout": ix.cfg.OpenTimeout.String()}
-}
-
-func (ix *Index) createGeneration(name string) (*generation, error) {
-	path := filepath.Join(ix.dir, name)
-	if err := os.RemoveAll(path); err != nil {
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	idx, err := bleve.NewUsing(path, ix.mapping, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, ix.bleveConfig())
-	if err != nil {
-		return nil, fmt.Errorf("index: create %s: %w", path, err)
-	}
-	if err := idx.SetInternal([]byte(internalMappingID), []byte(mappingVersion)); err != nil {
-		idx.Close()
-		return nil, fmt.Errorf("index: %w", err)
-	}
-	return &generation{name: name, idx: idx}, nil
-}
-
-func (ix *Index) openGeneration(name string) (*generation, error) {
-	if !strings.HasPrefix(name, genPrefix) || strings.ContainsAny(name, `/\`) {
-		return nil, fmt.Errorf("index: %s names no generation: %q", currentFile, name)
-	}
-	path := filepath.Join(ix.dir, name)
-	idx, err := bleve.OpenUsing(path, ix.bleveConfig())
-	if err != nil {
-		return nil, fmt.Errorf("index: open %s (rebuild it with `observatory reindex`): %w", path, err)
-	}
-	return &generation{name: name, idx: idx}, nil
 }
 
 // writeCurrent points CURRENT at a generation, atomically.
@@ -244,7 +208,7 @@ func (ix *Index) Count() (uint64, error) {
 		return 0, err
 	}
 	defer release()
-	return g.idx.DocCount()
+	return g.docCount()
 }
 
 // Close closes the index and releases its lock. It waits for running
@@ -262,7 +226,7 @@ func (ix *Index) Close() error {
 	ix.mu.Unlock()
 	var err error
 	if g != nil {
-		err = g.idx.Close()
+		err = g.close()
 	}
 	if uerr := unlockDir(ix.lock); err == nil {
 		err = uerr
@@ -279,72 +243,13 @@ func (ix *Index) Apply(ctx context.Context, b observatory.IndexBatch) error {
 		return errors.New("index: closed")
 	}
 	g := ix.cur // stable: swaps take writeMu
-	if err := ix.write(ctx, g.idx, b.Upsert, b.Delete, true); err != nil {
+	if err := ix.write(ctx, g, b.Upsert, b.Delete, true); err != nil {
 		return err
 	}
 	if ix.rebuild != nil {
 		return ix.recordDuringRebuild(ctx, b)
 	}
 	return nil
-}
-
-// write indexes upserts and deletes in batches of cfg.BatchSize. With
-// durable, it waits until bleve has persisted the last batch.
-func (ix *Index) write(ctx context.Context, idx bleve.Index, upsert []observatory.Article, del []string, durable bool) error {
-	var persisted chan error
-	n := 0
-	batch := idx.NewBatch()
-	flush := func(last bool) error {
-		if batch.Size() == 0 {
-			return nil
-		}
-		if last && durable {
-			persisted = make(chan error, 1)
-			batch.SetPersistedCallback(func(err error) { persisted <- err })
-		}
-		if err := idx.Batch(batch); err != nil {
-			persisted = nil
-			return fmt.Errorf("index: batch: %w", err)
-		}
-		batch.Reset()
-		n = 0
-		return nil
-	}
-	for i := range upsert {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		a := &upsert[i]
-		if a.ID == "" {
-			continue
-		}
-		if err := batch.Index(a.ID, articleDoc(a)); err != nil {
-			return fmt.Errorf("index: article %s: %w", a.ID, err)
-		}
-		if n++; n >= ix.cfg.BatchSize {
-			if err := flush(false); err != nil {
-				return err
-			}
-		}
-	}
-	for _, id := range del {
-		batch.Delete(id)
-	}
-	if err := flush(true); err != nil {
-		return err
-	}
-	if persisted == nil {
-		return nil
-	}
-	select {
-	case err := <-persisted:
-		if err != nil {
-			return fmt.Errorf("index: persist: %w", err)
-		}
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // Log is what CatchUp needs from the store: its "to index" log.

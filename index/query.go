@@ -1,6 +1,7 @@
 package index
 
 import (
+	_ "embed"
 	"fmt"
 	"regexp"
 	"strings"
@@ -748,3 +749,9 @@ func (rw *rewriter) termLevel(f string, boost *query.Boost, build func(field str
 	}
 	return query.NewDisjunctionQuery(qs)
 }
+
+// QueryHelp is the analysts' guide to the query language, in Markdown,
+// Spanish first: the help page of the search UI.
+//
+//go:embed query_help.md
+var QueryHelp string

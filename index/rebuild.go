@@ -28,7 +28,7 @@ type rebuildState struct {
 // one being built. The caller holds writeMu.
 func (ix *Index) recordDuringRebuild(ctx context.Context, b observatory.IndexBatch) error {
 	rs := ix.rebuild
-	if err := ix.write(ctx, rs.next.idx, b.Upsert, b.Delete, false); err != nil {
+	if err := ix.write(ctx, rs.next, b.Upsert, b.Delete, false); err != nil {
 		return err
 	}
 	for i := range b.Upsert {
@@ -74,7 +74,7 @@ func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done i
 		ix.writeMu.Lock()
 		ix.rebuild = nil
 		ix.writeMu.Unlock()
-		next.idx.Close()
+		next.close()
 		os.RemoveAll(filepath.Join(ix.dir, next.name))
 	}()
 
@@ -87,7 +87,7 @@ func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done i
 				fresh = append(fresh, page[i])
 			}
 		}
-		err := ix.write(ctx, next.idx, fresh, nil, false)
+		err := ix.write(ctx, next, fresh, nil, false)
 		ix.writeMu.Unlock()
 		if err != nil {
 			return err
@@ -120,7 +120,7 @@ func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done i
 	ix.rebuild = nil
 	swapped = true
 	ix.log.Info("index rebuilt", "generation", next.name, "articles", done)
-	if err := old.idx.Close(); err != nil {
+	if err := old.close(); err != nil {
 		ix.log.Warn("close old index generation", "generation", old.name, "err", err)
 	}
 	if err := os.RemoveAll(filepath.Join(ix.dir, old.name)); err != nil {
@@ -129,22 +129,3 @@ func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done i
 	return nil
 }
 
-// persist waits until everything written to g is on disk.
-func persist(ctx context.Context, g *generation) error {
-	b := g.idx.NewBatch()
-	b.SetInternal([]byte(internalMappingID), []byte(mappingVersion))
-	done := make(chan error, 1)
-	b.SetPersistedCallback(func(err error) { done <- err })
-	if err := g.idx.Batch(b); err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			return fmt.Errorf("index: persist: %w", err)
-		}
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}

@@ -49,21 +49,31 @@ func (ix *Index) Search(ctx context.Context, q observatory.SearchQuery) (*observ
 	if err != nil {
 		return nil, err
 	}
-	res, err := ix.run(ctx, req)
+	res, err := ix.run(ctx, req, q.Country)
 	if err != nil {
 		return nil, err
 	}
 	return convertResult(res), nil
 }
 
-// run runs req on the live generation; a swap waits for it.
-func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+// run runs req on the live generation's partitions for countries (all
+// when empty); a swap waits for it.
+func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest, countries []string) (*bleve.SearchResult, error) {
 	g, release, err := ix.acquire()
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	res, err := g.idx.SearchInContext(ctx, req)
+	parts := g.indexes(countries)
+	var res *bleve.SearchResult
+	switch len(parts) {
+	case 0:
+		return &bleve.SearchResult{}, nil
+	case 1:
+		res, err = parts[0].SearchInContext(ctx, req)
+	default:
+		res, err = bleve.NewIndexAlias(parts...).SearchInContext(ctx, req)
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -51,14 +53,27 @@ func mixed() []observatory.Article {
 }
 
 func TestFilters(t *testing.T) {
-	ix := openTest(t)
+	for _, cfg := range []Config{{}, {Unpartitioned: true}} {
+		t.Run(fmt.Sprintf("unpartitioned=%v", cfg.Unpartitioned), func(t *testing.T) { testFilters(t, cfg) })
+	}
+}
+
+func testFilters(t *testing.T, cfg Config) {
+	ix, err := Open(filepath.Join(t.TempDir(), "index"), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
 	apply(t, ix, mixed()...)
+	apply(t, ix, observatory.Article{ID: "nowhere", URL: "n", Country: "ZZ", Title: "Sin país"})
 	tests := []struct {
 		name string
 		q    observatory.SearchQuery
 		want int
 	}{
-		{"all", observatory.SearchQuery{}, 30},
+		{"all", observatory.SearchQuery{}, 31},
+		{"unknown country", observatory.SearchQuery{Country: []string{"ZZ"}}, 1},
+		{"country not in index", observatory.SearchQuery{Country: []string{"PA"}}, 0},
 		{"country", observatory.SearchQuery{Country: []string{"CR"}}, 10},
 		{"two countries", observatory.SearchQuery{Country: []string{"CR", "NI"}}, 20},
 		{"country lower case", observatory.SearchQuery{Country: []string{"cr"}}, 10},
@@ -67,7 +82,8 @@ func TestFilters(t *testing.T) {
 		{"tag or subtag", observatory.SearchQuery{Tag: []string{"gender", "labour"}}, 12},
 		{"source", observatory.SearchQuery{Source: []string{"CR-0"}}, 5},
 		{"medium", observatory.SearchQuery{Medium: []string{"online"}}, 15},
-		{"kind", observatory.SearchQuery{Kind: []string{"article"}}, 30},
+		{"country and query syntax", observatory.SearchQuery{Q: "pais:NI", Country: []string{"CR", "NI"}}, 10},
+		{"kind", observatory.SearchQuery{Kind: []string{"article"}}, 31},
 		{"kind document", observatory.SearchQuery{Kind: []string{"document"}}, 0},
 		{"language", observatory.SearchQuery{Language: []string{"en"}}, 1},
 		{"from", observatory.SearchQuery{From: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}, 10},
@@ -376,5 +392,33 @@ func TestWeekRange(t *testing.T) {
 		if ok != tt.ok || ok && (from.Format("2006-01-02") != tt.want || to.Sub(from) != 7*24*time.Hour) {
 			t.Errorf("weekRange(%q): got %v %v %v, want %s %v", tt.in, from, to, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// TestQueryHelpExamples keeps the help page honest: every query it shows
+// parses.
+func TestQueryHelpExamples(t *testing.T) {
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	notQueries := map[string]bool{"AND": true, "OR": true, "NOT": true, "&&": true, "||": true, "!": true,
+		"?": true, "campo:valor": true, "titulo": true, "title": true}
+	spanish, _, _ := strings.Cut(QueryHelp, "\n---\n")
+	n := 0
+	for _, part := range strings.Split(spanish, "`")[1:] {
+		n++
+		if n%2 == 0 { // text between code spans
+			continue
+		}
+		if notQueries[part] {
+			continue
+		}
+		if _, err := parseQuery(part, m); err != nil {
+			t.Errorf("help example %q: %v", part, err)
+		}
+	}
+	if n < 40 {
+		t.Errorf("found %d code spans in the help, want its examples", n/2)
 	}
 }
