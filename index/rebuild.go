@@ -128,4 +128,3 @@ func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done i
 	}
 	return nil
 }
-
