@@ -3,6 +3,7 @@ package crawler
 import (
 	"context"
 	"encoding/csv"
+	"observatory/crawler/internal/evaldata"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,28 +13,11 @@ import (
 	"unicode/utf8"
 )
 
-// sharedData finds ../shared/data/sub from the module root, or skips.
-func sharedData(tb testing.TB, sub string) string {
-	tb.Helper()
-	dir, _ := os.Getwd()
-	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			p := filepath.Join(d, "..", "shared", "data", sub)
-			if _, err := os.Stat(p); err != nil {
-				tb.Skipf("evaluation data %s absent: %v", p, err)
-			}
-			return p
-		}
-	}
-	tb.Skip("module root not found")
-	return ""
-}
-
 // TestRealFeeds parses every feed of ../shared/data/feeds: the real ones
 // must give their items, the malformed ones a result or a clear error,
 // none a panic or a hang.
 func TestRealFeeds(t *testing.T) {
-	dir := sharedData(t, "feeds")
+	dir := evaldata.Dir(t, "feeds")
 	f, err := os.Open(filepath.Join(dir, "index.tsv"))
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"observatory/crawler/internal/evaldata"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -25,23 +26,6 @@ import (
 // trafilatura project holds itself to F1 ≈ 0.92–0.93 on its own set.
 
 var engines = []Engine{Trafilatura, TrafilaturaFallback, Readability}
-
-// sharedData finds ../shared/data from the module root, or skips.
-func sharedData(tb testing.TB, sub string) string {
-	tb.Helper()
-	dir, _ := os.Getwd()
-	for d := dir; d != filepath.Dir(d); d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			p := filepath.Join(d, "..", "shared", "data", sub)
-			if _, err := os.Stat(p); err != nil {
-				tb.Skipf("evaluation data %s absent: %v", p, err)
-			}
-			return p
-		}
-	}
-	tb.Skip("module root not found")
-	return ""
-}
 
 func readGz(tb testing.TB, path string) []byte {
 	tb.Helper()
@@ -67,7 +51,7 @@ type aebPage struct {
 }
 
 func loadAEB(tb testing.TB) []aebPage {
-	dir := sharedData(tb, "extraction-aeb")
+	dir := evaldata.Dir(tb, "extraction-aeb")
 	raw, err := os.ReadFile(filepath.Join(dir, "ground-truth.json"))
 	if err != nil {
 		tb.Fatal(err)
@@ -217,7 +201,7 @@ type trafPage struct {
 }
 
 func loadTrafilatura(tb testing.TB) []trafPage {
-	dir := sharedData(tb, "extraction-trafilatura")
+	dir := evaldata.Dir(tb, "extraction-trafilatura")
 	raw, err := os.ReadFile(filepath.Join(dir, "evaldata.json"))
 	if err != nil {
 		tb.Fatal(err)
