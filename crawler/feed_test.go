@@ -3,7 +3,6 @@ package crawler
 import (
 	"context"
 	"encoding/csv"
-	"observatory/crawler/internal/evaldata"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"observatory/crawler/internal/evaldata"
 )
 
 // TestRealFeeds parses every feed of ../shared/data/feeds: the real ones

@@ -7,12 +7,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"observatory/crawler/internal/evaldata"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"observatory/crawler/internal/evaldata"
 )
 
 // The extraction benchmarks measure each engine on the development part of
