@@ -15,7 +15,7 @@ var languages = map[whatlanggo.Lang]bool{
 
 // detectSample bounds the text given to the detector: enough for a
 // reliable guess, cheap on long articles.
-const detectSample = 4000
+const detectSample = 1200
 
 // detectLanguage returns an ISO 639-1 code. The text decides when the
 // detector is reliable; otherwise the page's declared language, then the
