@@ -275,15 +275,12 @@ func BenchmarkExtractionTrafilatura(b *testing.B) {
 	for _, e := range engines {
 		b.Run(e.String(), func(b *testing.B) {
 			var all, es, latam, ca snippetCounts
-
 			for b.Loop() {
 				all, es, latam, ca = snippetCounts{}, snippetCounts{}, snippetCounts{}, snippetCounts{}
-
 				for _, pg := range pages {
 					res, _ := Extract(bytes.NewReader(pg.html), pg.url, WithEngine(e))
 					text := res.Title + "\n" + res.Text
 					all.add(text, pg)
-
 					if pg.lang == "es" {
 						es.add(text, pg)
 					}
