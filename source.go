@@ -25,6 +25,11 @@ type Source struct {
 	Notes     string    `json:"notes,omitempty"`
 	Active    bool      `json:"active"`
 	Schedule  string    `json:"schedule,omitempty"` // cron spec; empty means the server's default
+	// PollMax is the upper bound of adaptive polling: a source whose feeds
+	// stay unchanged is polled less often than its schedule, but at least
+	// this often (a duration such as "6h"); empty means the crawler's
+	// default. The schedule itself is the lower bound.
+	PollMax string `json:"poll_max,omitempty"`
 
 	// Provenance of the record: whether its homepage and feeds were
 	// confirmed, and where they were seen. Seeded outlets carry it from
@@ -56,6 +61,7 @@ func (s *Source) Normalize() {
 	s.Focus = strings.TrimSpace(s.Focus)
 	s.Owner = strings.TrimSpace(s.Owner)
 	s.Schedule = strings.TrimSpace(s.Schedule)
+	s.PollMax = strings.TrimSpace(s.PollMax)
 	s.Homepage = strings.TrimSpace(s.Homepage)
 	s.Languages = cleanList(s.Languages, strings.ToLower)
 	if len(s.Languages) == 0 {
@@ -120,6 +126,11 @@ func (s *Source) Validate() error {
 			v.Add("listings", l.URL+": "+err)
 		} else if l.LinkSelector == "" {
 			v.Add("listings", l.URL+": falta el selector CSS de enlaces / link selector missing")
+		}
+	}
+	if s.PollMax != "" {
+		if d, err := time.ParseDuration(s.PollMax); err != nil || d < time.Minute {
+			v.Add("poll_max", "use una duración de al menos 1m, como 6h / use a duration of at least 1m, such as 6h")
 		}
 	}
 	for _, l := range s.Languages {

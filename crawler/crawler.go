@@ -77,9 +77,10 @@ type Config struct {
 	// Refresh is how often Run rereads the sources to follow edits.
 	// Default 1 minute. Reload asks for it at once.
 	Refresh time.Duration
-	// MaxPollInterval bounds adaptive polling: a feed that has not changed
-	// for long is polled less often than its schedule, never less often
-	// than this. Default 12 hours.
+	// MaxPollInterval bounds adaptive polling for sources without their
+	// own Source.PollMax: a feed that has not changed for long is polled
+	// less often than its schedule, never less often than this. Default
+	// 12 hours.
 	MaxPollInterval time.Duration
 
 	// Concurrency bounds the sources crawled at once. Default 8.

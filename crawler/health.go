@@ -109,8 +109,9 @@ func (c *Crawler) period(src *observatory.Source, now time.Time) time.Duration {
 // nextPoll is adaptive polling: a source whose feeds brought nothing new
 // for a while is polled less often than its schedule, in proportion to
 // how long it has been quiet (a quarter of the quiet time), never less
-// often than MaxPollInterval; a feed's own TTL hint is honoured within the
-// same bound. A busy source is polled at every tick of its schedule.
+// often than its PollMax (default Config.MaxPollInterval); a feed's own
+// TTL hint is honoured within the same bound. A busy source is polled at
+// every tick of its schedule: the schedule is the lower bound.
 func (c *Crawler) nextPoll(r *run) time.Time {
 	period := c.period(r.src, r.start)
 	var last time.Time
@@ -123,13 +124,22 @@ func (c *Crawler) nextPoll(r *run) time.Time {
 	if !last.IsZero() {
 		interval = max(interval, r.start.Sub(last)/4)
 	}
-	interval = min(max(interval, r.ttl), c.cfg.MaxPollInterval)
+	interval = min(max(interval, r.ttl), c.pollMax(r.src))
 	if interval <= period {
 		return r.start
 	}
 	// Half a period of slack so that the tick at the chosen time is not
 	// missed by the few seconds the run itself took.
 	return r.start.Add(interval - period/2)
+}
+
+// pollMax is the longest a source may go unpolled: its own PollMax, else
+// Config.MaxPollInterval; never shorter than its schedule's period.
+func (c *Crawler) pollMax(src *observatory.Source) time.Duration {
+	if d, err := time.ParseDuration(src.PollMax); err == nil && d >= time.Minute {
+		return d
+	}
+	return c.cfg.MaxPollInterval
 }
 
 // recordPanic records a recovered panic as a failed run.

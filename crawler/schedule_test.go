@@ -213,15 +213,18 @@ func TestAdaptivePolling(t *testing.T) {
 		name    string
 		quiet   time.Duration // since the feed last brought something new
 		ttl     time.Duration
+		pollMax string        // the source's own bound
 		wantGap time.Duration // from start to NextAttempt
 	}{
-		{"busy feed: every tick", 0, 0, 0},
-		{"quiet 1 h: still every tick", time.Hour, 0, 0},
-		{"quiet 8 h: every 2 h", 8 * time.Hour, 0, 2*time.Hour - 15*time.Minute},
-		{"quiet 10 days: the 12 h bound", 240 * time.Hour, 0, 12*time.Hour - 15*time.Minute},
-		{"TTL 3 h on a busy feed", 0, 3 * time.Hour, 3*time.Hour - 15*time.Minute},
-		{"TTL of a week: the 12 h bound", 0, 7 * 24 * time.Hour, 12*time.Hour - 15*time.Minute},
+		{"busy feed: every tick", 0, 0, "", 0},
+		{"quiet 1 h: still every tick", time.Hour, 0, "", 0},
+		{"quiet 8 h: every 2 h", 8 * time.Hour, 0, "", 2*time.Hour - 15*time.Minute},
+		{"quiet 10 days: the 12 h default bound", 240 * time.Hour, 0, "", 12*time.Hour - 15*time.Minute},
+		{"quiet 10 days: the source's 3 h bound", 240 * time.Hour, 0, "3h", 3*time.Hour - 15*time.Minute},
+		{"TTL 3 h on a busy feed", 0, 3 * time.Hour, "", 3*time.Hour - 15*time.Minute},
+		{"TTL of a week: the 12 h bound", 0, 7 * 24 * time.Hour, "", 12*time.Hour - 15*time.Minute},
 	} {
+		src.PollMax = tc.pollMax
 		r := &run{src: src, start: start, ttl: tc.ttl, health: observatory.SourceHealth{Feeds: map[string]observatory.FeedState{
 			"https://x.example/feed": {LastChanged: start.Add(-tc.quiet)},
 		}}}
