@@ -31,9 +31,15 @@ type StatusError struct {
 	URL        string
 	Code       int
 	RetryAfter time.Duration // from a 429 or 503 Retry-After header; 0 if absent
+	// Held is true when no request was sent: the host had asked, in an
+	// earlier answer, to wait RetryAfter longer.
+	Held bool
 }
 
 func (e *StatusError) Error() string {
+	if e.Held {
+		return fmt.Sprintf("crawler: %s not requested: the host asked to wait %s more", e.URL, e.RetryAfter)
+	}
 	return fmt.Sprintf("crawler: %s answered HTTP %d", e.URL, e.Code)
 }
 
@@ -82,7 +88,7 @@ type politeTransport struct {
 
 func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	gate := t.c.hosts.get(req.URL.Host)
-	if err := gate.acquire(req.Context()); err != nil {
+	if err := gate.acquire(req.Context(), req.URL.String()); err != nil {
 		return nil, err
 	}
 	req = req.Clone(req.Context())
@@ -93,6 +99,11 @@ func (t *politeTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		gate.release()
 		return nil, err
+	}
+	if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+		if d := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); d > 0 {
+			gate.holdOff(d)
+		}
 	}
 	limit := t.c.cfg.MaxBody
 	if resp.ContentLength > limit && !resp.Uncompressed {

@@ -24,6 +24,9 @@ type hostGate struct {
 	mu    sync.Mutex
 	delay time.Duration // the larger of the default and robots.txt Crawl-delay
 	next  time.Time     // not before this time (wall clock: delays are real)
+	// until is set when the host answered 429 or 503 with Retry-After:
+	// requests to it fail at once until then, whichever source makes them.
+	until time.Time
 }
 
 func newHostGates(delay time.Duration) *hostGates {
@@ -51,8 +54,16 @@ func (g *hostGates) setDelay(host string, d time.Duration) {
 	h.mu.Unlock()
 }
 
-// acquire waits for the host to be free and its delay to have passed.
-func (h *hostGate) acquire(ctx context.Context) error {
+// acquire waits for the host to be free and its delay to have passed. A
+// host that asked us to wait (Retry-After) is refused with a *StatusError
+// saying how much longer.
+func (h *hostGate) acquire(ctx context.Context, rawURL string) error {
+	h.mu.Lock()
+	until := h.until
+	h.mu.Unlock()
+	if wait := time.Until(until); wait > 0 {
+		return &StatusError{URL: rawURL, Code: http.StatusTooManyRequests, RetryAfter: wait.Round(time.Second), Held: true}
+	}
 	select {
 	case h.slot <- struct{}{}:
 	case <-ctx.Done():
@@ -72,6 +83,16 @@ func (h *hostGate) acquire(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// holdOff refuses requests to the host for d (capped at an hour: a
+// longer Retry-After is kept by the source's backoff instead).
+func (h *hostGate) holdOff(d time.Duration) {
+	h.mu.Lock()
+	if t := time.Now().Add(min(d, time.Hour)); t.After(h.until) {
+		h.until = t
+	}
+	h.mu.Unlock()
 }
 
 // release frees the host and starts its delay.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -103,5 +104,53 @@ func TestCrawlDelay(t *testing.T) {
 	}
 	if n := o.count("/robots.txt"); n != 1 {
 		t.Errorf("robots.txt fetched %d times, want 1", n)
+	}
+}
+
+// A host that answers 429 with Retry-After is left alone by every source
+// on it, not only by the one that was told.
+func TestRetryAfterHoldsTheHost(t *testing.T) {
+	ctx := context.Background()
+	o := newOutlet(t, "testdata/outlet")
+	o.handle("/a.xml", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "120")
+		http.Error(w, "too many", http.StatusTooManyRequests)
+	})
+	db := openStore(t)
+	a := addSource(t, db, "Sección A", o.URL+"/a.xml")
+	b := addSource(t, db, "Sección B", o.URL+"/feed.xml")
+	c := newCrawler(t, testConfig(db))
+	if sums, _ := c.RunOnce(ctx, a.ID); !strings.Contains(sums[0].Err, "HTTP 429") {
+		t.Fatalf("source A: got %+v, want a 429", sums[0])
+	}
+	sums, _ := c.RunOnce(ctx, b.ID)
+	if sums[0].New != 0 || !strings.Contains(sums[0].Err, "asked to wait") {
+		t.Errorf("source B on the same host: got %+v, want it held back", sums[0])
+	}
+	if n := o.count("/feed.xml"); n != 0 {
+		t.Errorf("the held host got %d more requests, want 0", n)
+	}
+	h, _ := db.Health(ctx, b.ID)
+	if wait := h.NextAttempt.Sub(h.LastAttempt); wait < 110*time.Second || wait > 121*time.Second {
+		t.Errorf("source B waits %v, want about the 120 s the host asked", wait)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		v    string
+		want time.Duration
+	}{
+		{"120", 2 * time.Minute},
+		{"0", 0},
+		{"Fri, 20 Nov 2026 10:05:00 GMT", 5 * time.Minute},
+		{"Fri, 20 Nov 2026 09:00:00 GMT", 0},
+		{"soon", 0},
+		{"", 0},
+	} {
+		if got := parseRetryAfter(tc.v, now); got != tc.want {
+			t.Errorf("parseRetryAfter(%q): got %v, want %v", tc.v, got, tc.want)
+		}
 	}
 }
