@@ -3,6 +3,7 @@ package crawler
 import (
 	"context"
 	"hash/fnv"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -58,7 +59,7 @@ func (c *Crawler) Reload() {
 type scheduled struct {
 	id   cron.EntryID
 	spec string
-	src  *observatory.Source
+	src  *atomic.Pointer[observatory.Source] // the job's source, replaced on edits
 }
 
 func (c *Crawler) specOf(src *observatory.Source) string {
@@ -84,7 +85,8 @@ func (c *Crawler) syncSchedule(ctx context.Context, sched *cron.Cron, entries ma
 		active[src.ID] = true
 		spec := c.specOf(src)
 		if e, ok := entries[src.ID]; ok && e.spec == spec {
-			*e.src = *src // follow other edits (feeds, name) in place
+			cp := *src
+			e.src.Store(&cp) // follow other edits (feeds, name) in place
 			continue
 		} else if ok {
 			sched.Remove(e.id)
@@ -95,9 +97,10 @@ func (c *Crawler) syncSchedule(ctx context.Context, sched *cron.Cron, entries ma
 			s, _ = c.parser.Parse(c.cfg.Schedule)
 		}
 		s = jittered{s, c.jitterFor(src.ID, s)}
-		held := new(observatory.Source)
-		*held = *src
-		id := sched.Schedule(s, cron.FuncJob(func() { c.scheduledJob(ctx, held) }))
+		held := new(atomic.Pointer[observatory.Source])
+		cp := *src
+		held.Store(&cp)
+		id := sched.Schedule(s, cron.FuncJob(func() { c.scheduledJob(ctx, *held.Load()) }))
 		entries[src.ID] = scheduled{id: id, spec: spec, src: held}
 	}
 	for id, e := range entries {
@@ -108,11 +111,10 @@ func (c *Crawler) syncSchedule(ctx context.Context, sched *cron.Cron, entries ma
 	}
 }
 
-func (c *Crawler) scheduledJob(ctx context.Context, src *observatory.Source) {
+func (c *Crawler) scheduledJob(ctx context.Context, s observatory.Source) {
 	if ctx.Err() != nil {
 		return
 	}
-	s := *src // src may be updated by the next sync
 	sum := c.crawlGuarded(ctx, &s, true)
 	if sum.Skipped == "" {
 		c.log.Info("crawled", "source_id", s.ID, "items", sum.Items, "new", sum.New, "known", sum.Known,

@@ -87,6 +87,15 @@ func TestScheduleFollowsEdits(t *testing.T) {
 	if _, ok := entries[b.ID]; ok {
 		t.Error("the deactivated source is still scheduled")
 	}
+	a.Feeds = []string{"https://a.example/nuevo-feed"}
+	if err := db.UpdateSource(ctx, a, "test"); err != nil {
+		t.Fatal(err)
+	}
+	sameID := entries[a.ID].id
+	c.syncSchedule(ctx, sched, entries)
+	if e := entries[a.ID]; e.id != sameID || e.src.Load().Feeds[0] != "https://a.example/nuevo-feed" {
+		t.Errorf("after a feed edit: got entry %d with feeds %v, want entry %d kept with the new feed", e.id, e.src.Load().Feeds, sameID)
+	}
 	if err := db.DeleteSource(ctx, cc.ID); err != nil {
 		t.Fatal(err)
 	}
