@@ -59,6 +59,10 @@ func simhash(text string) (uint64, bool) {
 	return out, true
 }
 
+// maxSeedArticles is the largest store whose articles are read back at
+// start to seed near-duplicate detection.
+const maxSeedArticles = 200_000
+
 // nearDups remembers the fingerprints of recent articles.
 type nearDups struct {
 	maxDist int
@@ -92,6 +96,15 @@ func (d *nearDups) load(ctx context.Context, st Store, now time.Time) {
 	lister, ok := st.(articleLister)
 	if !ok {
 		return
+	}
+	// The store lists articles by ID, not by date: past a size, reading
+	// them all at start costs more than the groups a restart would miss.
+	if counter, ok := st.(interface {
+		CountArticles(context.Context) (int, error)
+	}); ok {
+		if n, err := counter.CountArticles(ctx); err != nil || n > maxSeedArticles {
+			return
+		}
 	}
 	since := now.Add(-d.window)
 	_ = lister.ForEachArticle(ctx, 500, func(arts []observatory.Article) error {
