@@ -102,7 +102,9 @@ type Config struct {
 	// MaxRedirects caps the redirects followed. Default 5.
 	MaxRedirects int
 
-	// MaxItems caps the items taken from one source per run. Default 100.
+	// MaxItems caps the item pages fetched for one source per run (items
+	// already stored do not count); the rest wait for the next run.
+	// Default 100.
 	MaxItems int
 	// BackoffBase is the wait after a first failure, doubled on each
 	// further failure up to BackoffMax. Defaults 15 minutes and 24 hours.

@@ -359,3 +359,28 @@ func TestValidatorsWaitForCompleteRun(t *testing.T) {
 		t.Errorf("after a complete run: ETag %q, want \"v1\"", h.Feeds[o.URL+"/feed.xml"].ETag)
 	}
 }
+
+// A source announcing more new items than MaxItems gets them over several
+// runs: each run fetches at most MaxItems pages and the known ones cost
+// nothing the next time.
+func TestMaxItemsCarriesOver(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	o := syntheticOutlet(t, 7, nil)
+	addSource(t, db, "Muchas notas", o.URL+"/feed.xml")
+	cfg := testConfig(db)
+	cfg.MaxItems = 3
+	c := newCrawler(t, cfg)
+	for run, want := range []int{3, 3, 1, 0} {
+		sums, err := c.RunOnce(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sums[0].New != want || sums[0].Items != 7 {
+			t.Errorf("run %d: got %d new of %d items, want %d of 7", run+1, sums[0].New, sums[0].Items, want)
+		}
+	}
+	if n, _ := db.CountArticles(ctx); n != 7 {
+		t.Errorf("got %d articles, want 7", n)
+	}
+}

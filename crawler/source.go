@@ -54,7 +54,8 @@ type run struct {
 	// this run, committed to the health only if the run left nothing
 	// behind.
 	validators map[string][2]string
-	incomplete bool // an item failed for a reason that may pass, or items were cut
+	incomplete bool // an item failed for a reason that may pass, or items were left for later
+	fetched    int  // item pages requested
 	ttl        time.Duration
 	// failures
 	targetsOK  int
@@ -107,13 +108,13 @@ func (c *Crawler) crawlSource(ctx context.Context, src *observatory.Source) Summ
 		}
 	}
 	r.sum.Items = len(items)
-	if len(items) > c.cfg.MaxItems {
-		items = items[:c.cfg.MaxItems]
-		r.incomplete = true
-	}
 	changed := make(map[string]bool)
 	for _, it := range items {
 		if ctx.Err() != nil || r.storeErr != nil || r.limited {
+			break
+		}
+		if r.fetched >= c.cfg.MaxItems {
+			r.incomplete = true // the rest next time; known items cost nothing then
 			break
 		}
 		isNew, err := c.processItem(ctx, r, it.item)
@@ -251,6 +252,7 @@ func (c *Crawler) processItem(ctx context.Context, r *run, it item) (bool, error
 		r.sum.Known++
 		return false, nil
 	}
+	r.fetched++
 	p, err := c.fetch(ctx, it.Link, nil, acceptHTML)
 	if err != nil {
 		return true, err
