@@ -118,8 +118,8 @@ func (c *Crawler) crawlSource(ctx context.Context, src *observatory.Source) Summ
 			break
 		}
 		isNew, err := c.processItem(ctx, r, it.item)
-		if isNew {
-			changed[it.target] = true
+		if isNew && err == nil {
+			changed[it.target] = true // for adaptive polling: this feed brought news
 		}
 		if err != nil {
 			r.sum.Failed++
@@ -241,8 +241,8 @@ func (c *Crawler) noteTargetError(r *run, t target, err error) {
 }
 
 // processItem stores one announced item unless it is already known. It
-// reports whether the item was new to the store (stored now, or seen for
-// the first time but unreadable).
+// reports whether the item was new to the store (with a nil error: stored
+// now).
 func (c *Crawler) processItem(ctx context.Context, r *run, it item) (bool, error) {
 	st := c.cfg.Store
 	if _, ok, err := st.ArticleByLink(ctx, it.Link); err != nil {
