@@ -31,12 +31,13 @@ const (
 	ResDigest        Resource = "digests"
 	ResUser          Resource = "users"
 	ResExportContact Resource = "contact-exports" // exports that include actors' contact details
+	ResHistory       Resource = "history"         // the change history of the directories: who changed what, when
 )
 
 // Resources returns every resource, in matrix order.
 func Resources() []Resource {
 	return []Resource{ResSource, ResActor, ResActorContact, ResDocument, ResArticle, ResArticleText,
-		ResTag, ResNote, ResLexicon, ResDigest, ResUser, ResExportContact}
+		ResTag, ResNote, ResLexicon, ResDigest, ResUser, ResExportContact, ResHistory}
 }
 
 // Policy is the permission matrix: the one place that says who may do
@@ -89,7 +90,7 @@ func (p Policy) allowed(u *User, a Action, r Resource, country string) bool {
 		return a == Read || own
 	case ResActorContact:
 		return a == Read || own
-	case ResArticle, ResArticleText, ResDigest:
+	case ResArticle, ResArticleText, ResDigest, ResHistory:
 		return a == Read
 	case ResTag:
 		return a == Read || (u.Role == RoleAnalyst && a == Edit)

@@ -38,6 +38,7 @@ func TestPolicyMatrix(t *testing.T) {
 		observatory.ResDigest:        {"anon": pub, "analyst": r, "coordinator": r, "admin": rw},
 		observatory.ResUser:          {"anon": no, "analyst": no, "coordinator": no, "admin": rw},
 		observatory.ResExportContact: {"anon": no, "analyst": no, "coordinator": own, "admin": rw},
+		observatory.ResHistory:       {"anon": no, "analyst": r, "coordinator": r, "admin": rw},
 	}
 	users := map[string]*observatory.User{
 		"anon":        nil,

@@ -41,6 +41,9 @@ func (db *DB) SaveArticle(ctx context.Context, a *observatory.Article, links ...
 		if err := putJSON(arts, []byte(a.ID), a); err != nil {
 			return err
 		}
+		if err := addDay(tx, articleDay{SourceID: a.SourceID, Published: a.Published, Fetched: a.Fetched}.dayKey(), 1); err != nil {
+			return err
+		}
 		created = true
 		return enqueueIndex(tx, a.ID)
 	})
@@ -57,8 +60,12 @@ func (db *DB) UpdateArticles(ctx context.Context, arts []observatory.Article) er
 		b := tx.Bucket(bucketArticles)
 		for i := range arts {
 			id := []byte(arts[i].ID)
-			if b.Get(id) == nil {
+			old := b.Get(id)
+			if old == nil {
 				return fmt.Errorf("store: article %s: %w", arts[i].ID, observatory.ErrNotFound)
+			}
+			if err := moveDay(tx, old, &arts[i]); err != nil {
+				return err
 			}
 			if err := putJSON(b, id, &arts[i]); err != nil {
 				return err

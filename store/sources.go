@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -30,6 +31,19 @@ func (db *DB) CreateSource(ctx context.Context, s *observatory.Source, by string
 	return db.bolt.Update(func(tx *bolt.Tx) error { return createSource(tx, s) })
 }
 
+// sourceChange records a change of a source in the history.
+func sourceChange(tx *bolt.Tx, by string, at time.Time, old, s *observatory.Source) error {
+	cur := s
+	if cur == nil {
+		cur = old
+	}
+	c, err := newChange(observatory.EntitySource, cur.ID, cur.Name, cur.Country, by, at, old, s, nil)
+	if err != nil {
+		return err
+	}
+	return recordChange(tx, c)
+}
+
 func createSource(tx *bolt.Tx, s *observatory.Source) error {
 	b := tx.Bucket(bucketSources)
 	homes := tx.Bucket(bucketHomepages)
@@ -43,7 +57,7 @@ func createSource(tx *bolt.Tx, s *observatory.Source) error {
 			base = "source"
 		}
 		s.ID = base
-		for i := 2; b.Get([]byte(s.ID)) != nil; i++ {
+		for i := 2; usedID(tx, bucketSources, observatory.EntitySource, s.ID); i++ {
 			s.ID = base + "-" + strconv.Itoa(i)
 		}
 	} else if observatory.Slug(s.ID) != s.ID {
@@ -56,7 +70,10 @@ func createSource(tx *bolt.Tx, s *observatory.Source) error {
 	if err := homes.Put(key, []byte(s.ID)); err != nil {
 		return err
 	}
-	return putJSON(b, []byte(s.ID), s)
+	if err := putJSON(b, []byte(s.ID), s); err != nil {
+		return err
+	}
+	return sourceChange(tx, s.CreatedBy, s.CreatedAt, nil, s)
 }
 
 // conflictError names the field that collides with another record.
@@ -71,8 +88,18 @@ func (e *conflictError) Field() string { return e.field }
 func conflict(field, msg string) error { return &conflictError{field, msg} }
 
 // UpdateSource replaces the stored source with the same ID, after
-// normalising and validating it; creation fields are kept.
+// normalising and validating it; creation fields are kept. The change is
+// recorded in the history with the fields it changed; an update that
+// changes nothing writes nothing (s gets the stored bookkeeping fields).
+// If s carries an UpdatedAt, it must be the stored one, or the update
+// fails with ErrConflict: someone else changed the source meanwhile.
 func (db *DB) UpdateSource(ctx context.Context, s *observatory.Source, by string) error {
+	return db.UpdateSourceGuarded(ctx, s, by, nil)
+}
+
+// UpdateSourceGuarded is UpdateSource with a guard called on the stored
+// source inside the transaction (nil for none).
+func (db *DB) UpdateSourceGuarded(ctx context.Context, s *observatory.Source, by string, guard Guard[observatory.Source]) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -83,13 +110,21 @@ func (db *DB) UpdateSource(ctx context.Context, s *observatory.Source, by string
 	return db.bolt.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSources)
 		homes := tx.Bucket(bucketHomepages)
-		var old observatory.Source
-		ok, err := getJSON(b, []byte(s.ID), &old)
+		old, err := guardedRecord(tx, bucketSources, "source", s.ID, guard)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			return fmt.Errorf("store: source %s: %w", s.ID, observatory.ErrNotFound)
+		if !s.UpdatedAt.IsZero() && !s.UpdatedAt.Equal(old.UpdatedAt) {
+			return staleEdit(old.UpdatedBy, old.UpdatedAt)
+		}
+		s.CreatedAt, s.CreatedBy = old.CreatedAt, old.CreatedBy
+		s.UpdatedAt, s.UpdatedBy = old.UpdatedAt, old.UpdatedBy
+		fields, err := observatory.Diff(old, s)
+		if err != nil {
+			return err
+		}
+		if len(fields) == 0 {
+			return nil
 		}
 		oldKey, newKey := observatory.HomepageKey(old.Homepage), observatory.HomepageKey(s.Homepage)
 		if oldKey != newKey {
@@ -103,26 +138,38 @@ func (db *DB) UpdateSource(ctx context.Context, s *observatory.Source, by string
 				return err
 			}
 		}
-		s.CreatedAt, s.CreatedBy = old.CreatedAt, old.CreatedBy
 		s.UpdatedAt, s.UpdatedBy = db.now().UTC(), by
-		return putJSON(b, []byte(s.ID), s)
+		if err := putJSON(b, []byte(s.ID), s); err != nil {
+			return err
+		}
+		return recordChange(tx, observatory.Change{At: s.UpdatedAt, By: by, Entity: observatory.EntitySource, EntityID: s.ID,
+			Name: s.Name, Country: s.Country, Action: observatory.ChangeUpdate, Fields: fields})
 	})
+}
+
+// staleEdit is the conflict of an edit made on a version of the record
+// that someone else has changed since.
+func staleEdit(by string, at time.Time) error {
+	return conflict("updated_at", fmt.Sprintf("%s cambió este registro el %s, después de que usted lo abriera; vuelva a abrirlo / changed by %s at %s, after you opened it; reopen it",
+		by, at.UTC().Format("2006-01-02 15:04 UTC"), by, at.UTC().Format("2006-01-02 15:04 UTC")))
 }
 
 // DeleteSource removes a source. Its articles stay.
 func (db *DB) DeleteSource(ctx context.Context, id string) error {
+	return db.DeleteSourceGuarded(ctx, id, "", nil)
+}
+
+// DeleteSourceGuarded removes a source and records who did it in the
+// history, after calling guard (if not nil) on the stored source inside
+// the transaction. Its articles stay.
+func (db *DB) DeleteSourceGuarded(ctx context.Context, id, by string, guard Guard[observatory.Source]) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSources)
-		var old observatory.Source
-		ok, err := getJSON(b, []byte(id), &old)
+		old, err := guardedRecord(tx, bucketSources, "source", id, guard)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return fmt.Errorf("store: source %s: %w", id, observatory.ErrNotFound)
 		}
 		if err := tx.Bucket(bucketHomepages).Delete([]byte(observatory.HomepageKey(old.Homepage))); err != nil {
 			return err
@@ -130,54 +177,34 @@ func (db *DB) DeleteSource(ctx context.Context, id string) error {
 		if err := tx.Bucket(bucketHealth).Delete([]byte(id)); err != nil {
 			return err
 		}
-		return b.Delete([]byte(id))
+		if err := tx.Bucket(bucketSources).Delete([]byte(id)); err != nil {
+			return err
+		}
+		return sourceChange(tx, by, db.now().UTC(), old, nil)
 	})
 }
 
 // Source returns the source with the given ID.
 func (db *DB) Source(ctx context.Context, id string) (*observatory.Source, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var s observatory.Source
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		ok, err := getJSON(tx.Bucket(bucketSources), []byte(id), &s)
-		if err == nil && !ok {
-			err = fmt.Errorf("store: source %s: %w", id, observatory.ErrNotFound)
-		}
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &s, nil
+	return viewRecord[observatory.Source](ctx, db, bucketSources, "source", id)
 }
 
 // Sources returns the sources that match f, by country then name.
 func (db *DB) Sources(ctx context.Context, f observatory.SourceFilter) ([]observatory.Source, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var out []observatory.Source
-	err := db.bolt.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSources).ForEach(func(k, v []byte) error {
-			var s observatory.Source
-			if _, err := getJSON(tx.Bucket(bucketSources), k, &s); err != nil {
-				return err
-			}
-			if f.Match(&s) {
-				out = append(out, s)
-			}
-			return nil
-		})
-	})
+	out, err := listRecords(ctx, db, bucketSources, f.Match)
 	sort.Slice(out, func(i, j int) bool {
-		if out[i].Country != out[j].Country {
-			return out[i].Country < out[j].Country
-		}
-		return strings.ToLower(out[i].Name) < strings.ToLower(out[j].Name)
+		return byCountryName(out[i].Country, out[i].Name, out[j].Country, out[j].Name)
 	})
 	return out, err
+}
+
+// byCountryName orders directory records by country, then name without
+// regard to case.
+func byCountryName(c1, n1, c2, n2 string) bool {
+	if c1 != c2 {
+		return c1 < c2
+	}
+	return strings.ToLower(n1) < strings.ToLower(n2)
 }
 
 // SeedSources loads sources into a data directory that was never seeded:

@@ -14,10 +14,15 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
-// SchemaVersion is the layout this code reads and writes.
-const SchemaVersion = 1
+// SchemaVersion is the layout this code reads and writes. Version 2 added
+// the per-day article counters (built from the articles on upgrade), the
+// change history and the actors directory; a version-1 program would
+// write articles without counting them, so it must refuse a version-2
+// file.
+const SchemaVersion = 2
 
 // ErrLocked is returned by Open when another process holds the data directory.
 var ErrLocked = errors.New("store: the data directory is in use by another observatory process (only one process may open it; stop the running server or use its API)")
@@ -36,7 +41,7 @@ var (
 )
 
 var allBuckets = [][]byte{bucketMeta, bucketSources, bucketHomepages, bucketArticles, bucketLinks, bucketToIndex, bucketHealth,
-	bucketUsers, bucketSessions, bucketTokens}
+	bucketUsers, bucketSessions, bucketTokens, bucketHistory, bucketActors, bucketArticleDays}
 
 // Options tune Open.
 type Options struct {
@@ -70,7 +75,7 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	b, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("%w: %s", ErrLocked, path)
 		}
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -102,8 +107,13 @@ func (db *DB) migrate() error {
 			return meta.Put(keySchema, u64(SchemaVersion))
 		case binary.BigEndian.Uint64(v) > SchemaVersion:
 			return fmt.Errorf("store: schema version %d is newer than this program's %d; upgrade the observatory", binary.BigEndian.Uint64(v), SchemaVersion)
+		case binary.BigEndian.Uint64(v) < 2:
+			// 1 → 2: count the articles already stored per source and day.
+			if err := rebuildDays(tx); err != nil {
+				return fmt.Errorf("store: upgrade to schema 2: %w", err)
+			}
 		}
-		return nil
+		return meta.Put(keySchema, u64(SchemaVersion))
 	})
 }
 
