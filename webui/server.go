@@ -34,7 +34,7 @@ type Store interface {
 
 // Config configures a Server.
 type Config struct {
-	Addr   string // listen address, e.g. 127.0.0.1:8080; ":0" picks a free port
+	Addr     string // listen address, e.g. 127.0.0.1:8080; ":0" picks a free port
 	Search   Searcher
 	Store    Store
 	Accounts Accounts
