@@ -74,7 +74,7 @@ func actorChange(tx *bolt.Tx, by string, at time.Time, old, a *observatory.Actor
 // nothing. guard (nil for none) is called on the stored actor inside the
 // transaction. If a carries an UpdatedAt, it must be the stored one, or
 // the update fails with ErrConflict.
-func (db *DB) UpdateActor(ctx context.Context, a *observatory.Actor, by string, guard Guard[observatory.Actor]) error {
+func (db *DB) UpdateActor(ctx context.Context, a *observatory.Actor, by string, guard func(stored *observatory.Actor) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -111,7 +111,7 @@ func (db *DB) UpdateActor(ctx context.Context, a *observatory.Actor, by string, 
 
 // DeleteActor removes an actor and records who did it, after calling
 // guard (if not nil) on the stored actor inside the transaction.
-func (db *DB) DeleteActor(ctx context.Context, id, by string, guard Guard[observatory.Actor]) error {
+func (db *DB) DeleteActor(ctx context.Context, id, by string, guard func(stored *observatory.Actor) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

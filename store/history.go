@@ -16,13 +16,6 @@ import (
 // record's history is one prefix scan in the order it happened.
 var bucketHistory = []byte("history")
 
-// Guard is called inside the write transaction of an update or deletion
-// with the record as stored; an error it returns aborts the change and is
-// returned as is. The web layer uses it to check permissions and the
-// version the editor saw against the stored record, so nothing can change
-// in between.
-type Guard[T any] func(stored *T) error
-
 func historyPrefix(entity, id string) []byte {
 	return []byte(entity + "/" + id + "/")
 }

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -205,5 +206,44 @@ func TestGuardSeesStoredRecord(t *testing.T) {
 	})
 	if seen != "NI" || !errors.Is(err, observatory.ErrForbidden) {
 		t.Errorf("guard saw %q, err %v; want NI and the guard's error", seen, err)
+	}
+}
+
+func TestSourceSchedule(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t)
+	cases := []struct {
+		spec string
+		ok   bool
+	}{
+		{"", true},
+		{"*/30 * * * *", true},
+		{"0 6,18 * * 1-5", true},
+		{"@hourly", true},
+		{"@every 45m", true},
+		{"*/5 * * * *", true},
+		{"* * * * *", false},
+		{"@every 10s", false},
+		{"cada hora", false},
+		{"*/30 * * *", false},
+	}
+	for i, c := range cases {
+		s := source("Fuente", fmt.Sprintf("https://s%d.example/", i))
+		s.Schedule = c.spec
+		err := db.CreateSource(ctx, s, "ana")
+		var v *observatory.ValidationError
+		switch {
+		case c.ok && err != nil:
+			t.Errorf("%q: got %v, want accepted", c.spec, err)
+		case !c.ok && (!errors.As(err, &v) || v.Fields["schedule"] == ""):
+			t.Errorf("%q: got %v, want a schedule field error", c.spec, err)
+		}
+	}
+	// Both kinds of problem are named together.
+	s := source("", "https://bad.example/")
+	s.Schedule = "x"
+	var v *observatory.ValidationError
+	if err := db.CreateSource(ctx, s, "ana"); !errors.As(err, &v) || v.Fields["name"] == "" || v.Fields["schedule"] == "" {
+		t.Errorf("name and schedule invalid: got %v", err)
 	}
 }

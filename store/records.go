@@ -25,7 +25,7 @@ func getRecord[T any](tx *bolt.Tx, bucket []byte, kind, id string) (*T, error) {
 
 // guardedRecord reads the record a change is about and runs the caller's
 // guard on it.
-func guardedRecord[T any](tx *bolt.Tx, bucket []byte, kind, id string, guard Guard[T]) (*T, error) {
+func guardedRecord[T any](tx *bolt.Tx, bucket []byte, kind, id string, guard func(stored *T) error) (*T, error) {
 	old, err := getRecord[T](tx, bucket, kind, id)
 	if err != nil {
 		return nil, err

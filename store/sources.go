@@ -22,7 +22,7 @@ func (db *DB) CreateSource(ctx context.Context, s *observatory.Source, by string
 		return err
 	}
 	s.Normalize()
-	if err := s.Validate(); err != nil {
+	if err := validateSource(s); err != nil {
 		return err
 	}
 	now := db.now().UTC()
@@ -97,14 +97,17 @@ func (db *DB) UpdateSource(ctx context.Context, s *observatory.Source, by string
 	return db.UpdateSourceGuarded(ctx, s, by, nil)
 }
 
-// UpdateSourceGuarded is UpdateSource with a guard called on the stored
-// source inside the transaction (nil for none).
-func (db *DB) UpdateSourceGuarded(ctx context.Context, s *observatory.Source, by string, guard Guard[observatory.Source]) error {
+// UpdateSourceGuarded is UpdateSource with a guard (nil for none): it is
+// called with the stored source inside the write transaction, and an error
+// it returns aborts the update and is returned as is. The web layer checks
+// permissions there, against the stored record, so that nothing can
+// change between the check and the write.
+func (db *DB) UpdateSourceGuarded(ctx context.Context, s *observatory.Source, by string, guard func(stored *observatory.Source) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.Normalize()
-	if err := s.Validate(); err != nil {
+	if err := validateSource(s); err != nil {
 		return err
 	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
@@ -162,7 +165,7 @@ func (db *DB) DeleteSource(ctx context.Context, id string) error {
 // DeleteSourceGuarded removes a source and records who did it in the
 // history, after calling guard (if not nil) on the stored source inside
 // the transaction. Its articles stay.
-func (db *DB) DeleteSourceGuarded(ctx context.Context, id, by string, guard Guard[observatory.Source]) error {
+func (db *DB) DeleteSourceGuarded(ctx context.Context, id, by string, guard func(stored *observatory.Source) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -225,7 +228,7 @@ func (db *DB) SeedSources(ctx context.Context, seed []observatory.Source) (bool,
 		for i := range seed {
 			s := seed[i]
 			s.Normalize()
-			if err := s.Validate(); err != nil {
+			if err := validateSource(&s); err != nil {
 				return fmt.Errorf("store: seed source %q: %w", s.Name, err)
 			}
 			s.CreatedAt, s.UpdatedAt, s.CreatedBy, s.UpdatedBy = now, now, "seed", "seed"
