@@ -186,7 +186,11 @@ func feedToUTF8(body []byte, contentType string) []byte {
 		}
 	}
 	if enc == nil && label != "" {
-		enc, _ = charset.Lookup(label)
+		var name string
+		enc, name = charset.Lookup(label)
+		if name == "utf-8" && !utf8.Valid(body) {
+			enc = nil // a UTF-8 label over bytes that are not: decided below
+		}
 	}
 	if enc == nil && !utf8.Valid(body) {
 		enc, _ = charset.Lookup("windows-1252")

@@ -96,6 +96,8 @@ func TestFeedCharsets(t *testing.T) {
 		{"declared windows-1252 in the header only", "text/xml; charset=windows-1252", rss(`<?xml version="1.0"?>`, latin1(want))},
 		{"header wins over declaration", "application/rss+xml; charset=iso-8859-1", rss(`<?xml version="1.0" encoding="utf-8"?>`, latin1(want))},
 		{"undeclared Latin-1", "", rss("", latin1(want))},
+		{"Latin-1 under a UTF-8 header", "application/rss+xml; charset=utf-8", rss(`<?xml version="1.0"?>`, latin1(want))},
+		{"Latin-1 declared UTF-8", "", rss(`<?xml version="1.0" encoding="utf-8"?>`, latin1(want))},
 		{"UTF-8 with BOM", "", append([]byte("\xEF\xBB\xBF"), rss(`<?xml version="1.0" encoding="UTF-8"?>`, want)...)},
 		{"UTF-16", "", utf16le(string(rss(`<?xml version="1.0" encoding="UTF-16"?>`, want)))},
 	} {

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/transform"
 )
 
@@ -13,9 +14,20 @@ import (
 // mark, then the Content-Type header, then the page's <meta charset>; a
 // page that declares nothing is UTF-8 if it is valid UTF-8 and
 // Windows-1252 (the superset of ISO-8859-1 that browsers use) otherwise.
+//
+// A header or <meta> that says UTF-8 over bytes that are not is not
+// believed (a common server default on Latin American sites): the page's
+// own declaration, then Windows-1252, decide.
 func ToUTF8(page []byte, contentType string) []byte {
 	enc, name, certain := charset.DetermineEncoding(page, contentType)
-	if !certain && name == "windows-1252" && utf8.Valid(page) {
+	valid := utf8.Valid(page)
+	if name == "utf-8" && !valid {
+		enc, name, certain = charset.DetermineEncoding(page, "") // the page's <meta>
+		if name == "utf-8" {
+			enc, name = charmap.Windows1252, "windows-1252"
+		}
+	}
+	if !certain && name == "windows-1252" && valid {
 		return page
 	}
 	return Decode(page, enc)

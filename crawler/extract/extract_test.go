@@ -104,6 +104,28 @@ func TestFields(t *testing.T) {
 	}
 }
 
+func TestToUTF8(t *testing.T) {
+	latin := []byte("<html><head><meta charset=\"iso-8859-1\"></head><body>ni\xf1ez \xbfqu\xe9?</body></html>")
+	undeclared := []byte("<html><body>ni\xf1ez \xbfqu\xe9?</body></html>")
+	utf := []byte("<html><body>niñez ¿qué?</body></html>")
+	for _, tc := range []struct {
+		name, contentType string
+		page              []byte
+	}{
+		{"meta charset", "", latin},
+		{"header charset", "text/html; charset=windows-1252", undeclared},
+		{"nothing declared, not UTF-8", "", undeclared},
+		{"UTF-8 header over Latin-1 bytes", "text/html; charset=UTF-8", latin},
+		{"UTF-8 header over undeclared Latin-1", "text/html; charset=utf-8", undeclared},
+		{"UTF-8, nothing declared", "", utf},
+		{"UTF-8 declared", "text/html; charset=utf-8", utf},
+	} {
+		if got := string(ToUTF8(tc.page, tc.contentType)); !strings.Contains(got, "niñez ¿qué?") {
+			t.Errorf("%s: got %q", tc.name, got)
+		}
+	}
+}
+
 func TestNoContent(t *testing.T) {
 	_, err := Extract(strings.NewReader("<html><head><title>Vacía</title></head><body></body></html>"), "https://x.example/")
 	if !errors.Is(err, ErrNoContent) {
