@@ -3,6 +3,7 @@ package crawler
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -240,5 +241,48 @@ func TestAdaptivePolling(t *testing.T) {
 		if got := c.nextPoll(r).Sub(start); got != tc.wantGap {
 			t.Errorf("%s: next poll in %v, want %v", tc.name, got, tc.wantGap)
 		}
+	}
+}
+
+// Cancelled while a job is fetching, Run waits for the job to end (the
+// job sees the cancellation at once) and returns; the interrupted run is
+// not counted as the outlet's failure.
+func TestRunStopsMidJob(t *testing.T) {
+	db := openStore(t)
+	entered := make(chan struct{}, 1)
+	o := syntheticOutlet(t, 3, func(w http.ResponseWriter, r *http.Request, k int) bool {
+		if k == 2 {
+			entered <- struct{}{}
+			<-r.Context().Done()
+			return false
+		}
+		return true
+	})
+	src := addSource(t, db, "Lento", o.URL+"/feed.xml")
+	cfg := testConfig(db)
+	cfg.Schedule = "@every 1s"
+	cfg.FetchTimeout = time.Minute
+	c := newCrawler(t, cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- c.Run(ctx) }()
+	select {
+	case <-entered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the scheduled job never fetched item 2")
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after cancel")
+	}
+	// The job recorded its outcome before Run returned.
+	h, _ := db.Health(context.Background(), src.ID)
+	if h.ConsecutiveFailures != 0 || h.LastAttempt.IsZero() {
+		t.Errorf("health after an interrupted run: got %+v, want the attempt recorded and no failure", h)
+	}
+	if n, _ := db.CountArticles(context.Background()); n != 1 {
+		t.Errorf("got %d articles, want the 1 stored before the interruption", n)
 	}
 }
