@@ -384,3 +384,32 @@ func TestMaxItemsCarriesOver(t *testing.T) {
 		t.Errorf("got %d articles, want 7", n)
 	}
 }
+
+// Conditional GET with Last-Modified alone (no ETag).
+func TestLastModified(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	o := newOutlet(t, "testdata/outlet")
+	feed := readFile(t, "testdata/outlet/feed.xml")
+	const stamp = "Wed, 18 Nov 2026 21:15:00 GMT"
+	var conditional atomic.Int64
+	o.handle("/feed.xml", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("If-Modified-Since") == stamp {
+			conditional.Add(1)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Last-Modified", stamp)
+		w.Write([]byte(strings.ReplaceAll(feed, "{{BASE}}", o.URL)))
+	})
+	addSource(t, db, "Diario", o.URL+"/feed.xml")
+	c := newCrawler(t, testConfig(db))
+	for run := 1; run <= 2; run++ {
+		if _, err := c.RunOnce(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := conditional.Load(); got != 1 {
+		t.Errorf("got %d answers 304 to If-Modified-Since, want 1 (the second run)", got)
+	}
+}
