@@ -234,6 +234,7 @@ func New(cfg Config) (*Crawler, error) {
 // HTTPClient returns the guarded client the crawler fetches with: SSRF
 // guard, timeouts, body cap, redirect limit, one connection per host with
 // the per-host delay. Feed discovery in the sources package reuses it.
+// Close every response body: the host counts as busy until then.
 func (c *Crawler) HTTPClient() *http.Client { return c.client }
 
 // Panics returns how many crawl jobs panicked (and were recovered) since
