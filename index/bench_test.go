@@ -178,37 +178,55 @@ func buildEnv(e *benchEnv) error {
 	return nil
 }
 
-// buildOurs indexes articles 0…n-1 of gen into a new index in dir, in
-// batches as CatchUp would, and returns the time indexing took (the
+// genArticles serves the generator's first n articles as the store would
+// to Rebuild.
+type genArticles struct {
+	gen  *corpus.Generator
+	n    int
+	text *int64
+	gen0 *time.Duration // time spent generating, not indexing
+}
+
+func (g genArticles) ForEachArticle(ctx context.Context, batch int, fn func([]observatory.Article) error) error {
+	for start := 0; start < g.n; start += batch {
+		t0 := time.Now()
+		arts := make([]observatory.Article, 0, batch)
+		for i := start; i < min(start+batch, g.n); i++ {
+			a := g.gen.Article(i)
+			*g.text += int64(len(a.Title) + len(a.Text))
+			arts = append(arts, a)
+		}
+		*g.gen0 += time.Since(t0)
+		if err := fn(arts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// buildOurs indexes articles 0…n-1 of gen into a new index in dir the way
+// `observatory reindex` does, and returns the time indexing took (the
 // generator's excluded) and the text bytes indexed.
 func buildOurs(dir string, cfg Config, gen *corpus.Generator, n int) (float64, int64, error) {
 	ix, err := Open(dir, cfg)
 	if err != nil {
 		return 0, 0, err
 	}
-	var took time.Duration
 	var text int64
-	for start := 0; start < n; start += benchBatch {
-		arts := make([]observatory.Article, 0, benchBatch)
-		for i := start; i < min(start+benchBatch, n); i++ {
-			a := gen.Article(i)
-			text += int64(len(a.Title) + len(a.Text))
-			arts = append(arts, a)
-		}
-		t0 := time.Now()
-		if err := ix.Apply(context.Background(), observatory.IndexBatch{Upsert: arts}); err != nil {
-			return 0, 0, err
-		}
-		took += time.Since(t0)
-		if start%(50*benchBatch) == 0 {
-			fmt.Printf("%s: %d docs, %.0f docs/s\n", filepath.Base(dir), start+len(arts), float64(start+len(arts))/took.Seconds())
-		}
-	}
+	var genTime time.Duration
 	t0 := time.Now()
+	err = ix.Rebuild(context.Background(), genArticles{gen: gen, n: n, text: &text, gen0: &genTime}, func(done int) {
+		if done%50_000 < cfg.BatchSize*8 {
+			fmt.Printf("%s: %d docs, %.0f docs/s\n", filepath.Base(dir), done, float64(done)/(time.Since(t0)-genTime).Seconds())
+		}
+	})
+	if err != nil {
+		return 0, 0, err
+	}
 	if err := ix.Close(); err != nil { // waits for the last merges
 		return 0, 0, err
 	}
-	return (took + time.Since(t0)).Seconds(), text, nil
+	return (time.Since(t0) - genTime).Seconds(), text, nil
 }
 
 func dirSize(dir string) int64 {

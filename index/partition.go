@@ -170,35 +170,37 @@ func (ix *Index) partition(g *generation, key string) (bleve.Index, error) {
 	return p, nil
 }
 
-// write indexes upserts and deletes into g's partitions. With durable, it
-// returns once every partition written has persisted its batch.
-func (ix *Index) write(ctx context.Context, g *generation, upsert []observatory.Article, del []string, durable bool) error {
-	byPart := map[string][]*observatory.Article{}
-	for i := range upsert {
-		if upsert[i].ID != "" {
-			k := ix.partitionOf(upsert[i].Country)
-			byPart[k] = append(byPart[k], &upsert[i])
+// item is one thing to index: an article now, a library document later
+// (a documentDoc beside articleDoc, and an ApplyDocuments beside Apply).
+type item struct {
+	id  string
+	doc *doc
+}
+
+func articleItems(arts []observatory.Article) []item {
+	out := make([]item, 0, len(arts))
+	for i := range arts {
+		if arts[i].ID != "" {
+			out = append(out, item{id: arts[i].ID, doc: articleDoc(&arts[i])})
 		}
+	}
+	return out
+}
+
+// write indexes articles and deletes IDs in g's partitions.
+func (ix *Index) write(ctx context.Context, g *generation, upsert []observatory.Article, del []string, durable bool) error {
+	return ix.writeItems(ctx, g, articleItems(upsert), del, durable)
+}
+
+// writeItems indexes items and deletes IDs in g's partitions. With
+// durable, it returns once every partition written has persisted.
+func (ix *Index) writeItems(ctx context.Context, g *generation, upsert []item, del []string, durable bool) error {
+	byPart := map[string][]item{}
+	for _, it := range upsert {
+		k := ix.partitionOf(it.doc.Country)
+		byPart[k] = append(byPart[k], it)
 	}
 	var waits []chan error
-	flush := func(p bleve.Index, b *bleve.Batch, last bool) error {
-		if b.Size() == 0 {
-			return nil
-		}
-		if last && durable {
-			ch := make(chan error, 1)
-			b.SetPersistedCallback(func(err error) { ch <- err })
-			waits = append(waits, ch)
-		}
-		if err := p.Batch(b); err != nil {
-			if last && durable {
-				waits = waits[:len(waits)-1]
-			}
-			return fmt.Errorf("index: batch: %w", err)
-		}
-		b.Reset()
-		return nil
-	}
 	keys := make([]string, 0, len(byPart))
 	for k := range byPart {
 		keys = append(keys, k)
@@ -213,31 +215,37 @@ func (ix *Index) write(ctx context.Context, g *generation, upsert []observatory.
 		g.mu.RUnlock()
 	}
 	slices.Sort(keys)
-	for _, k := range keys {
+	// partitions index their batches side by side
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var errs []error
+	parts := make([]bleve.Index, len(keys))
+	for i, k := range keys {
 		p, err := ix.partition(g, k)
 		if err != nil {
 			return err
 		}
-		b := p.NewBatch()
-		for _, a := range byPart[k] {
-			if err := ctx.Err(); err != nil {
-				return err
+		parts[i] = p
+	}
+	for i, k := range keys {
+		p := parts[i]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ch, err := ix.writePartition(ctx, p, byPart[k], del, durable)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
 			}
-			if err := b.Index(a.ID, articleDoc(a)); err != nil {
-				return fmt.Errorf("index: article %s: %w", a.ID, err)
+			if ch != nil {
+				waits = append(waits, ch)
 			}
-			if b.Size() >= ix.cfg.BatchSize {
-				if err := flush(p, b, false); err != nil {
-					return err
-				}
-			}
-		}
-		for _, id := range del {
-			b.Delete(id)
-		}
-		if err := flush(p, b, true); err != nil {
-			return err
-		}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
 	}
 	for _, ch := range waits {
 		select {
@@ -250,6 +258,42 @@ func (ix *Index) write(ctx context.Context, g *generation, upsert []observatory.
 		}
 	}
 	return nil
+}
+
+// writePartition indexes items and deletes IDs in one partition, in
+// batches of cfg.BatchSize. With durable, it returns a channel that
+// receives the persistence of the last batch.
+func (ix *Index) writePartition(ctx context.Context, p bleve.Index, items []item, del []string, durable bool) (chan error, error) {
+	b := p.NewBatch()
+	for _, it := range items {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := b.Index(it.id, it.doc); err != nil {
+			return nil, fmt.Errorf("index: %s %s: %w", it.doc.Kind, it.id, err)
+		}
+		if b.Size() >= ix.cfg.BatchSize {
+			if err := p.Batch(b); err != nil {
+				return nil, fmt.Errorf("index: batch: %w", err)
+			}
+			b.Reset()
+		}
+	}
+	for _, id := range del {
+		b.Delete(id)
+	}
+	if b.Size() == 0 {
+		return nil, nil
+	}
+	var ch chan error
+	if durable {
+		ch = make(chan error, 1)
+		b.SetPersistedCallback(func(err error) { ch <- err })
+	}
+	if err := p.Batch(b); err != nil {
+		return nil, fmt.Errorf("index: batch: %w", err)
+	}
+	return ch, nil
 }
 
 // persist waits until everything written to g is on disk.

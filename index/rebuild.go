@@ -40,6 +40,9 @@ func (ix *Index) recordDuringRebuild(ctx context.Context, b observatory.IndexBat
 	return nil
 }
 
+// rebuildPage is how many batches Rebuild reads from the store at once.
+const rebuildPage = 8
+
 // ErrRebuilding is returned by Rebuild while another rebuild runs.
 var ErrRebuilding = fmt.Errorf("index: ya se está reconstruyendo / a rebuild is already running: %w", observatory.ErrConflict)
 
@@ -79,7 +82,8 @@ func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done i
 	}()
 
 	done := 0
-	err = src.ForEachArticle(ctx, ix.cfg.BatchSize, func(page []observatory.Article) error {
+	// pages big enough that each partition gets a batch of its own size
+	err = src.ForEachArticle(ctx, rebuildPage*ix.cfg.BatchSize, func(page []observatory.Article) error {
 		ix.writeMu.Lock()
 		fresh := page[:0:0]
 		for i := range page {

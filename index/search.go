@@ -39,7 +39,7 @@ var facetSizes = []struct {
 }
 
 // returned lists the stored fields a hit carries.
-var returned = []string{fieldKind, fieldTitle, fieldURL, fieldSource, fieldSourceName, fieldCountry, fieldMedium, fieldPublished, fieldTagScores}
+var returned = []string{fieldKind, fieldTitle, fieldURL, fieldSource, fieldSourceName, fieldCountry, fieldMedium, fieldPublishedAt, fieldTagScores}
 
 // Search runs an analyst's query. A query that cannot be parsed, or bad
 // paging, is an error wrapping observatory.ErrInvalid with a message for
@@ -58,6 +58,12 @@ func (ix *Index) Search(ctx context.Context, q observatory.SearchQuery) (*observ
 
 // run runs req on the live generation's partitions for countries (all
 // when empty); a swap waits for it.
+//
+// On several partitions it runs in two phases. A bleve alias asks every
+// partition for its first From+Size hits with their stored fields and
+// term locations, so page 200 would load 4,000 documents per partition;
+// instead the first phase ranks and counts without loading anything, and
+// the second loads the fields and locations of the page's hits alone.
 func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest, countries []string) (*bleve.SearchResult, error) {
 	g, release, err := ix.acquire()
 	if err != nil {
@@ -66,19 +72,50 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest, countries []
 	defer release()
 	parts := g.indexes(countries)
 	var res *bleve.SearchResult
-	switch len(parts) {
-	case 0:
+	switch {
+	case len(parts) == 0:
 		return &bleve.SearchResult{}, nil
-	case 1:
+	case len(parts) == 1:
 		res, err = parts[0].SearchInContext(ctx, req)
-	default:
+	case req.Size == 0 || len(req.Fields) == 0 && !req.IncludeLocations:
 		res, err = bleve.NewIndexAlias(parts...).SearchInContext(ctx, req)
+	default:
+		res, err = twoPhase(ctx, bleve.NewIndexAlias(parts...), req)
 	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, fmt.Errorf("index: search: %w", err)
+	}
+	return res, nil
+}
+
+func twoPhase(ctx context.Context, alias bleve.IndexAlias, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
+	rank := *req
+	rank.Fields, rank.IncludeLocations = nil, false
+	res, err := alias.SearchInContext(ctx, &rank)
+	if err != nil || len(res.Hits) == 0 {
+		return res, err
+	}
+	ids := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		ids[i] = h.ID
+	}
+	load := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), req.Query}), len(ids), 0, false)
+	load.Fields, load.IncludeLocations = req.Fields, req.IncludeLocations
+	loaded, err := alias.SearchInContext(ctx, load)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*search.DocumentMatch, len(loaded.Hits))
+	for _, h := range loaded.Hits {
+		byID[h.ID] = h
+	}
+	for _, h := range res.Hits {
+		if l, ok := byID[h.ID]; ok {
+			h.Fields, h.Locations = l.Fields, l.Locations
+		}
 	}
 	return res, nil
 }
@@ -262,7 +299,7 @@ func convertHit(h *search.DocumentMatch) observatory.SearchHit {
 	if hit.Tags == nil {
 		hit.Tags = []observatory.TagScore{}
 	}
-	if p := str(fieldPublished); p != "" {
+	if p := str(fieldPublishedAt); p != "" {
 		hit.Published, _ = time.Parse(time.RFC3339Nano, p)
 	}
 	if len(h.Locations) > 0 {
