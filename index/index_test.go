@@ -229,6 +229,7 @@ func TestMalformedQueries(t *testing.T) {
 		{"bad regexp", `/[a-/`},
 		{"numeric range on text", `title:>5`},
 		{"bare wildcard", `*`},
+		{"one-letter wildcard", `m*`},
 		{"lone plus", `+`},
 		{"bleve syntax error", `migrantes^^2`},
 	}

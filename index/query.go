@@ -379,7 +379,7 @@ func parseQuery(s string, m mapping.IndexMapping) (query.Query, error) {
 	if len(s) > maxQueryLen {
 		return nil, queryErr("la consulta es demasiado larga (máx. %d caracteres) / the query is too long (max %d characters)", maxQueryLen, maxQueryLen)
 	}
-	lx, err := lexQuery(s)
+	lx, err := lexQuery(typographicQuotes.Replace(s))
 	if err != nil {
 		return nil, err
 	}
@@ -401,6 +401,10 @@ func parseQuery(s string, m mapping.IndexMapping) (query.Query, error) {
 }
 
 const maxQueryLen = 2000
+
+// typographicQuotes turns the quotes word processors and phones type into
+// the straight quotes of the syntax.
+var typographicQuotes = strings.NewReplacer("“", `"`, "”", `"`, "„", `"`, "«", `"`, "»", `"`)
 
 // Field names an analyst may write, in English or Spanish, and the index
 // field each one searches.
@@ -541,8 +545,8 @@ func (rw *rewriter) rewrite(q query.Query) (query.Query, bool, error) {
 		} else {
 			pattern = normalizeKeyword(f, pattern)
 		}
-		if strings.Trim(pattern, "*?") == "" {
-			return nil, false, queryErr("«%s» coincide con todo; escriba al menos una letra / %q matches everything; write at least one letter", q.Wildcard, q.Wildcard)
+		if len(strings.NewReplacer("*", "", "?", "").Replace(pattern)) < 2 {
+			return nil, false, queryErr("«%s» abarca demasiadas palabras; escriba al menos dos letras / %q matches too many words; write at least two letters", q.Wildcard, q.Wildcard)
 		}
 		return rw.termLevel(f, q.BoostVal, func(field string) query.Query {
 			w := query.NewWildcardQuery(pattern)

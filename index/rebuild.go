@@ -85,6 +85,10 @@ func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done i
 	// pages big enough that each partition gets a batch of its own size
 	err = src.ForEachArticle(ctx, rebuildPage*ix.cfg.BatchSize, func(page []observatory.Article) error {
 		ix.writeMu.Lock()
+		if ix.closed {
+			ix.writeMu.Unlock()
+			return errors.New("index: closed")
+		}
 		fresh := page[:0:0]
 		for i := range page {
 			if !ix.rebuild.dirty[page[i].ID] {

@@ -268,6 +268,10 @@ func TestQuerySyntax(t *testing.T) {
 		{`the AND migrants`, 9},
 		{`migrantes^3 mujeres`, 13},
 		{`2026`, 0},
+		{`“trata de personas”`, 1},
+		{`«trata de personas»`, 1},
+		{`ex-presidente`, 0},
+		{`niñez-migrante`, 9}, // one clause, either word
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
