@@ -129,7 +129,7 @@ type Config struct {
 
 // DefaultUserAgent identifies the observatory's crawler; deployments
 // should set their own contact URL.
-const DefaultUserAgent = "ObservatorioMigracionGenero/1.0 (media observatory on migration and gender; +https://observatorio.example/crawler)"
+const DefaultUserAgent = "ObservatorioMigracionGenero/1.0 (media observatory on migration and gender)"
 
 func (cfg *Config) setDefaults() {
 	def := func(d *time.Duration, v time.Duration) {

@@ -12,6 +12,8 @@ func runCrawl(ctx context.Context, app *App, args []string) error {
 	once := fs.Bool("once", false, "run one crawl cycle, then exit")
 	var ids stringList
 	fs.Var(&ids, "source", "crawl only this source ID (repeatable)")
+	var opts crawlOptions
+	opts.register(fs, app)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -39,12 +41,7 @@ func runCrawl(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	cr, err := crawler.New(crawler.Config{
-		Store:                db,
-		Process:              tagger(cls),
-		Logger:               app.Log,
-		AllowPrivateNetworks: app.Config.AllowPrivateNetworks,
-	})
+	cr, err := crawler.New(opts.config(app, db, cls))
 	if err != nil {
 		return err
 	}

@@ -72,7 +72,7 @@ func server(t *testing.T, args ...string) (string, func() int) {
 	line, err := bufio.NewReader(pr).ReadString('\n')
 	if err != nil {
 		cancel()
-		t.Fatalf("serve did not start: %v; stderr:\n%s", err, errb.String())
+		t.Fatalf("serve did not start: %v (exit code %d); stderr:\n%s", err, <-done, errb.String())
 	}
 	go func() { _, _ = io.Copy(io.Discard, pr) }()
 	m := regexp.MustCompile(`http://\S+`).FindString(line)
@@ -176,7 +176,7 @@ func TestEndToEnd(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "private or local network") || !strings.Contains(out, "indexed 0 articles") {
 		t.Errorf("crawl without --allow-private-networks: exit %d, stdout %q; want the source's error to name the private network and nothing indexed", code, out)
 	}
-	code, out, errs = run(t, ctx, append(g, "crawl", "--once", "--source", "cr-diario-de-prueba", "--allow-private-networks")...)
+	code, out, errs = run(t, ctx, append(g, "crawl", "--once", "--source", "cr-diario-de-prueba", "--allow-private-networks", "--host-delay", "0")...)
 	if code != 0 {
 		t.Fatalf("crawl: exit %d\nstdout %s\nstderr %s", code, out, errs)
 	}

@@ -19,6 +19,8 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	schedule := fs.String("crawl-schedule", envOr(app, "OBSERVATORY_CRAWL_SCHEDULE", "*/30 * * * *"),
 		"default cron schedule of crawls for sources without their own (env OBSERVATORY_CRAWL_SCHEDULE)")
 	noCrawl := fs.Bool("no-crawl", false, "serve without scheduled crawls")
+	var opts crawlOptions
+	opts.register(fs, app)
 	private := fs.Bool("private", false, "make every page and API call sign-in only")
 	secureCookies := fs.Bool("secure-cookies", false, "mark cookies Secure on plain HTTP too (behind a TLS-terminating proxy)")
 	pos, err := parseFlags(fs, args)
@@ -54,14 +56,9 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	defer stopCrawler()
 	var crawlDone chan struct{}
 	if !*noCrawl {
-		cr, err := crawler.New(crawler.Config{
-			Store:                db,
-			Process:              tagger(cls),
-			Saved:                idx.Wake,
-			Logger:               app.Log,
-			AllowPrivateNetworks: app.Config.AllowPrivateNetworks,
-			Schedule:             *schedule,
-		})
+		cfg := opts.config(app, db, cls)
+		cfg.Saved, cfg.Schedule = idx.Wake, *schedule
+		cr, err := crawler.New(cfg)
 		if err != nil {
 			stopIndexer()
 			wg.Wait()
@@ -108,6 +105,9 @@ func runServe(ctx context.Context, app *App, args []string) error {
 		return err
 	}
 	fmt.Fprintf(app.Stdio.Out, "observatory: serving http://%s (data %s)\n", srv.Addr(), app.Config.DataDir)
+	if opts.contact == "" && !*noCrawl {
+		app.Log.Warn("no --contact set: outlets cannot tell who crawls them; set a URL or e-mail (env OBSERVATORY_CONTACT)")
+	}
 	app.Log.Info("serving", "addr", srv.Addr(), "data", app.Config.DataDir, "crawl_schedule", *schedule, "crawl", !*noCrawl, "private", *private)
 
 	<-ctx.Done()

@@ -59,7 +59,7 @@ func TestHostileContentInert(t *testing.T) {
 		"--homepage", outlet.URL+"/", "--feed", outlet.URL+"/feed.xml")...); code != 0 {
 		t.Fatalf("sources add: %s", errs)
 	}
-	code, out, errs := run(t, ctx, append(g, "crawl", "--once", "--source", "gt-medio-hostil")...)
+	code, out, errs := run(t, ctx, append(g, "crawl", "--once", "--source", "gt-medio-hostil", "--host-delay", "0")...)
 	if code != 0 || !strings.Contains(out, "indexed 1 articles") {
 		t.Fatalf("crawl: exit %d\n%s\n%s", code, out, errs)
 	}
