@@ -62,7 +62,10 @@ func newEnv(t *testing.T, policy observatory.Policy) *env {
 		t.Fatal(err)
 	}
 	s, err := webui.New(webui.Config{Search: ix, Store: db, Accounts: db, Policy: policy,
-		Logger: slog.New(slog.DiscardHandler), Now: clk.Now, SessionIdle: 2 * time.Hour, SessionTTL: 24 * time.Hour})
+		Logger: slog.New(slog.DiscardHandler), Now: clk.Now, SessionIdle: 2 * time.Hour, SessionTTL: 24 * time.Hour,
+		// The fake outlets are on loopback: a plain client here, the
+		// crawler's guarded one in production.
+		HTTPClient: &http.Client{Timeout: 10 * time.Second}})
 	if err != nil {
 		t.Fatal(err)
 	}

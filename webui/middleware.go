@@ -49,7 +49,11 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 			hd.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(rec, r.Body, s.cfg.MaxBodyBytes)
+			limit := s.cfg.MaxBodyBytes
+			if r.Method == http.MethodPost && r.URL.Path == "/sources/import" {
+				limit = s.cfg.MaxImportBytes
+			}
+			r.Body = http.MaxBytesReader(rec, r.Body, limit)
 		}
 		h.ServeHTTP(rec, r)
 	})

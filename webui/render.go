@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -59,10 +60,10 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 		funcs := s.templateFuncs(lang, t, highlight)
 		for _, p := range pages {
 			name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
-			if name == "layout" {
+			if name == "layout" || name == "partials" {
 				continue
 			}
-			tmpl, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", p)
+			tmpl, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", p)
 			if err != nil {
 				return nil, fmt.Errorf("webui: template %s: %w", p, err)
 			}
@@ -103,6 +104,36 @@ func (s *Server) templateFuncs(lang string, t func(string, ...any) string, highl
 			// The index escapes outlet text and adds only <mark>; the
 			// policy makes sure nothing else gets through.
 			return template.HTML(highlight.Sanitize(fragment)) // #nosec G203 -- sanitised above
+		},
+		"datetime": func(tm time.Time) string {
+			if tm.IsZero() {
+				return ""
+			}
+			return tm.UTC().Format("2006-01-02 15:04 UTC")
+		},
+		"join":     strings.Join,
+		"isURL":    func(s string) bool { return observatory.CheckWebURL(s) == "" },
+		"contains": slices.Contains[[]string],
+		"listings": func(ls []observatory.Listing) string {
+			lines := make([]string, len(ls))
+			for i, l := range ls {
+				lines[i] = l.URL + " " + l.LinkSelector
+			}
+			return strings.Join(lines, "\n")
+		},
+		// label translates prefix+"."+id, falling back on id itself.
+		"label": func(prefix, id string) string {
+			if msg := t(prefix + "." + id); msg != prefix+"."+id {
+				return msg
+			}
+			return id
+		},
+		"dict": func(kv ...any) map[string]any {
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
 		},
 		"asset": s.assets.url,
 		"score": func(f float64) string { return fmt.Sprintf("%.2f", f) },

@@ -12,6 +12,34 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /articles/{id}", s.articlePage)
 	mux.HandleFunc("GET /static/{name}", s.static)
 
+	// Media directory.
+	mux.HandleFunc("GET /sources", s.sourcesPage)
+	mux.HandleFunc("POST /sources", s.sourceCreate)
+	mux.HandleFunc("GET /sources/new", s.sourceNewPage)
+	mux.HandleFunc("POST /sources/discover", s.sourceFormFetch)
+	mux.HandleFunc("POST /sources/preview", s.sourceFormFetch)
+	mux.HandleFunc("GET /sources/import", s.sourcesImportPage)
+	mux.HandleFunc("POST /sources/import", s.sourcesImport)
+	mux.HandleFunc("GET /sources/export", s.sourcesExport)
+	mux.HandleFunc("GET /sources/{id}", s.sourcePage)
+	mux.HandleFunc("POST /sources/{id}", s.sourceUpdate)
+	mux.HandleFunc("GET /sources/{id}/edit", s.sourceEditPage)
+	mux.HandleFunc("POST /sources/{id}/discover", s.sourceFormFetch)
+	mux.HandleFunc("POST /sources/{id}/preview", s.sourceFormFetch)
+	mux.HandleFunc("POST /sources/{id}/test", s.sourceTest)
+	mux.HandleFunc("POST /sources/{id}/active", s.sourceSetActive)
+	mux.HandleFunc("POST /sources/{id}/delete", s.sourceDelete)
+
+	// Actors directory.
+	mux.HandleFunc("GET /actors", s.actorsPage)
+	mux.HandleFunc("POST /actors", s.actorCreate)
+	mux.HandleFunc("GET /actors/new", s.actorNewPage)
+	mux.HandleFunc("GET /actors/export", s.actorsExport)
+	mux.HandleFunc("GET /actors/{id}", s.actorPage)
+	mux.HandleFunc("POST /actors/{id}", s.actorUpdate)
+	mux.HandleFunc("GET /actors/{id}/edit", s.actorEditPage)
+	mux.HandleFunc("POST /actors/{id}/delete", s.actorDelete)
+
 	// Accounts.
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.login)
@@ -33,6 +61,16 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /api/v1/sources/{id}", s.apiSource)
 	mux.HandleFunc("PUT /api/v1/sources/{id}", s.apiSourceUpdate)
 	mux.HandleFunc("DELETE /api/v1/sources/{id}", s.apiSourceDelete)
+	mux.HandleFunc("GET /api/v1/sources/{id}/health", s.apiSourceHealth)
+	mux.HandleFunc("GET /api/v1/sources/{id}/history", s.apiSourceHistory)
+	mux.HandleFunc("POST /api/v1/sources/discover", s.apiDiscover)
+	mux.HandleFunc("POST /api/v1/sources/test", s.apiTestFeed)
+	mux.HandleFunc("GET /api/v1/actors", s.apiActors)
+	mux.HandleFunc("POST /api/v1/actors", s.apiActorCreate)
+	mux.HandleFunc("GET /api/v1/actors/{id}", s.apiActor)
+	mux.HandleFunc("PUT /api/v1/actors/{id}", s.apiActorUpdate)
+	mux.HandleFunc("DELETE /api/v1/actors/{id}", s.apiActorDelete)
+	mux.HandleFunc("GET /api/v1/actors/{id}/history", s.apiActorHistory)
 	mux.HandleFunc("/api/", s.apiNotFound)
 
 	// Operations.

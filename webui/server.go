@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"observatory"
+	"observatory/sources"
 )
 
 // Searcher runs search queries (the index package implements it).
@@ -24,12 +25,37 @@ type Searcher interface {
 
 // Store is what the server reads from and writes to the store.
 type Store interface {
+	SourceStore
+	ActorStore
+	Article(ctx context.Context, id string) (*observatory.Article, error)
+	// History returns the changes made to one record, newest first.
+	History(ctx context.Context, entity, id string) ([]observatory.Change, error)
+}
+
+// SourceStore is the media directory and its crawl health. The guarded
+// writes call guard with the stored record inside their transaction; its
+// error aborts the change.
+type SourceStore interface {
 	Sources(ctx context.Context, f observatory.SourceFilter) ([]observatory.Source, error)
 	Source(ctx context.Context, id string) (*observatory.Source, error)
 	CreateSource(ctx context.Context, s *observatory.Source, by string) error
 	UpdateSource(ctx context.Context, s *observatory.Source, by string) error
-	DeleteSource(ctx context.Context, id string) error
-	Article(ctx context.Context, id string) (*observatory.Article, error)
+	UpdateSourceGuarded(ctx context.Context, s *observatory.Source, by string, guard func(*observatory.Source) error) error
+	DeleteSourceGuarded(ctx context.Context, id, by string, guard func(*observatory.Source) error) error
+	Health(ctx context.Context, sourceID string) (observatory.SourceHealth, error)
+	AllHealth(ctx context.Context) (map[string]observatory.SourceHealth, error)
+	// ArticlesPerDay counts each source's articles per day (UTC) from
+	// the day of since on.
+	ArticlesPerDay(ctx context.Context, since time.Time) (map[string]map[time.Time]int, error)
+}
+
+// ActorStore is the actors directory.
+type ActorStore interface {
+	Actors(ctx context.Context, f observatory.ActorFilter) ([]observatory.Actor, error)
+	Actor(ctx context.Context, id string) (*observatory.Actor, error)
+	CreateActor(ctx context.Context, a *observatory.Actor, by string) error
+	UpdateActor(ctx context.Context, a *observatory.Actor, by string, guard func(*observatory.Actor) error) error
+	DeleteActor(ctx context.Context, id, by string, guard func(*observatory.Actor) error) error
 }
 
 // Config configures a Server.
@@ -51,9 +77,16 @@ type Config struct {
 	// Ready reports whether the server's dependencies answer; /healthz
 	// returns 503 with its error otherwise. May be nil.
 	Ready func(ctx context.Context) error
-	// MaxBodyBytes caps request bodies (default 1 MiB).
-	MaxBodyBytes int64
-	Now          func() time.Time
+	// MaxBodyBytes caps request bodies (default 1 MiB), except imported
+	// files, capped by MaxImportBytes (default 8 MiB).
+	MaxBodyBytes, MaxImportBytes int64
+	// HTTPClient fetches outlets' homepages and feeds for feed discovery
+	// and "test this source": the crawler's guarded client in production
+	// (SSRF guard, timeouts, size caps, politeness). Nil turns both off.
+	HTTPClient *http.Client
+	// Health holds the thresholds of the source health flags.
+	Health sources.HealthPolicy
+	Now    func() time.Time
 }
 
 // Server serves the web UI and the API.
@@ -89,6 +122,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxImportBytes <= 0 {
+		cfg.MaxImportBytes = 8 << 20
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
