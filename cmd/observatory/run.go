@@ -25,7 +25,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"serve":      {"serve [--addr 127.0.0.1:8080] [--crawl-schedule SPEC] [--no-crawl]", "web UI, JSON API and scheduled crawls, until SIGINT/SIGTERM", runServe},
 		"crawl":      {"crawl --once [--source ID]…", "one crawl cycle of all (or the given) sources, then a summary", runCrawl},
-		"sources":    {"sources add|list|show|import|export …", "the media directory (run \"observatory sources\" for details)", runSources},
+		"sources":    {"sources add|list|show|history|import|export …", "the media directory (run \"observatory sources\" for details)", runSources},
+		"actors":     {"actors add|list|show|export|delete|history …", "the actors directory (run \"observatory actors\" for details)", runActors},
 		"classify":   {"classify [--title T] [--json | --jsonl]", "classify text from stdin and explain the tags", runClassify},
 		"extract":    {"extract --url URL [FILE]", "extract the article from a saved HTML page (FILE or stdin) as JSON", runExtract},
 		"eval":       {"eval [--set FILE] [--data-dir ../shared/data]", "precision, recall and F1 of the classifier (and a naive baseline) on labelled sets", runEval},

@@ -54,16 +54,19 @@ func runServe(ctx context.Context, app *App, args []string) error {
 
 	crawlCtx, stopCrawler := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopCrawler()
+	// The crawler is made even with --no-crawl: its guarded client
+	// (SSRF guard, timeouts, politeness) is what feed discovery and
+	// "test this source" fetch with.
+	cfg := opts.config(app, db, cls)
+	cfg.Saved, cfg.Schedule = idx.Wake, *schedule
+	cr, err := crawler.New(cfg)
+	if err != nil {
+		stopIndexer()
+		wg.Wait()
+		return err
+	}
 	var crawlDone chan struct{}
 	if !*noCrawl {
-		cfg := opts.config(app, db, cls)
-		cfg.Saved, cfg.Schedule = idx.Wake, *schedule
-		cr, err := crawler.New(cfg)
-		if err != nil {
-			stopIndexer()
-			wg.Wait()
-			return err
-		}
 		crawlDone = make(chan struct{})
 		go func() {
 			defer close(crawlDone)
@@ -84,6 +87,7 @@ func runServe(ctx context.Context, app *App, args []string) error {
 		SessionIdle:   sessionIdle,
 		SecureCookies: *secureCookies,
 		Logger:        app.Log,
+		HTTPClient:    cr.HTTPClient(),
 		Ready: func(ctx context.Context) error {
 			if _, err := db.CountArticles(ctx); err != nil {
 				return err

@@ -19,6 +19,7 @@ const sourcesUsage = `usage:
                           [--notes TEXT] [--schedule CRON] [--id ID] [--inactive]
   observatory sources list [--country CC] [--medium M] [--q TEXT] [--json]
   observatory sources show ID
+  observatory sources history ID
   observatory sources import FILE [--format csv|opml]
   observatory sources export [--format csv|opml]`
 
@@ -34,6 +35,8 @@ func runSources(ctx context.Context, app *App, args []string) error {
 		return sourcesList(ctx, app, args[1:])
 	case "show":
 		return sourcesShow(ctx, app, args[1:])
+	case "history":
+		return printHistoryOf(ctx, app, "sources history", observatory.EntitySource, args[1:])
 	case "import":
 		return sourcesImport(ctx, app, args[1:])
 	case "export":
