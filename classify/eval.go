@@ -333,16 +333,29 @@ func Evaluate(c *Classifier, sets []EvalSet) []EvalReport {
 	return out
 }
 
-// LoadEvalSets loads the development set at devPath (skipped when "") and,
-// when dataDir is not "", hateval2019-es and stereoimmigrants from it.
+// LoadEvalSets loads the development set at devPath (skipped when "") and
+// its companion sets, then, when dataDir is not "", hateval2019-es and
+// stereoimmigrants from it.
+//
+// A companion set is a file beside devPath whose name is devPath's stem, a
+// hyphen and anything (devset.jsonl → devset-news.jsonl, devset-en.jsonl):
+// sets kept apart because they measure different things (short written
+// texts, full-length news articles, other languages), each reported on its
+// own.
 func LoadEvalSets(devPath, dataDir string) ([]EvalSet, error) {
 	var sets []EvalSet
 	if devPath != "" {
-		items, err := LoadDevSet(devPath)
+		paths, err := companionSets(devPath)
 		if err != nil {
 			return nil, err
 		}
-		sets = append(sets, EvalSet{Name: "dev (" + filepath.Base(devPath) + ")", Items: items, Labels: NewsLabels})
+		for _, p := range append([]string{devPath}, paths...) {
+			items, err := LoadDevSet(p)
+			if err != nil {
+				return nil, err
+			}
+			sets = append(sets, EvalSet{Name: "dev (" + filepath.Base(p) + ")", Items: items, Labels: NewsLabels})
+		}
 	}
 	if dataDir != "" {
 		h, err := LoadHatEval(dataDir)
@@ -357,6 +370,25 @@ func LoadEvalSets(devPath, dataDir string) ([]EvalSet, error) {
 		sets = append(sets, EvalSet{Name: "stereoimmigrants (threat = categories 4-5)", Items: s, Labels: []string{LabelThreat}})
 	}
 	return sets, nil
+}
+
+// companionSets lists, sorted, the files beside devPath named STEM-*.EXT,
+// where devPath is STEM.EXT.
+func companionSets(devPath string) ([]string, error) {
+	dir, base := filepath.Split(devPath)
+	ext := filepath.Ext(base)
+	prefix := strings.TrimSuffix(base, ext) + "-"
+	ents, err := os.ReadDir(filepath.Clean(dir))
+	if err != nil {
+		return nil, fmt.Errorf("classify: dev sets beside %s: %w", devPath, err)
+	}
+	var out []string
+	for _, e := range ents {
+		if n := e.Name(); !e.IsDir() && strings.HasPrefix(n, prefix) && strings.HasSuffix(n, ext) {
+			out = append(out, filepath.Join(dir, n))
+		}
+	}
+	return out, nil // ReadDir returns entries sorted by name
 }
 
 // WriteEval prints reports as a table: per label precision, recall, F1 and

@@ -26,37 +26,61 @@ func TestEvalPrint(t *testing.T) {
 	}
 }
 
+// TestEvalErrors lists every false positive and false negative of the
+// classifier on the dev sets (and, with the shared data, HatEval and
+// StereoImmigrants) with the evidence behind each decision.
+// CLASSIFY_EVAL_SET limits it to the sets whose name contains that text.
 func TestEvalErrors(t *testing.T) {
 	if os.Getenv("CLASSIFY_EVAL") == "" {
 		t.Skip("set CLASSIFY_EVAL=1 to list the dev set errors")
 	}
 	c := newDefault(t)
-	items, err := LoadDevSet(filepath.Join("testdata", "devset.jsonl"))
+	dir := sharedData
+	if _, err := os.Stat(dir); err != nil {
+		dir = ""
+	}
+	sets, err := LoadEvalSets(filepath.Join("testdata", "devset.jsonl"), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, it := range items {
-		r := c.Analyze(it.Title, it.Body)
-		pred := predictionLabels(r)
-		for _, l := range NewsLabels {
-			gold, got := slices.Contains(it.Tags, l), slices.Contains(pred, l)
-			if gold == got {
-				continue
+	only := os.Getenv("CLASSIFY_EVAL_SET")
+	for _, set := range sets {
+		if !strings.Contains(set.Name, only) {
+			continue
+		}
+		for _, it := range set.Items {
+			r := c.Analyze(it.Title, it.Body)
+			pred := predictionLabels(r)
+			for _, l := range set.Labels {
+				gold, got := slices.Contains(it.Tags, l), slices.Contains(pred, l)
+				if gold == got {
+					continue
+				}
+				kind := "FN"
+				if got {
+					kind = "FP"
+				}
+				tag := l
+				switch l {
+				case SubtagFemaleMigration:
+					tag = "gender"
+				case LabelThreat:
+					tag = "xenophobia"
+				}
+				ts, _ := r.Tag(tag)
+				var ev []string
+				for _, e := range ts.Explanation {
+					if l == SubtagFemaleMigration && e.Subtag != SubtagFemaleMigration {
+						continue
+					}
+					ev = append(ev, fmt.Sprintf("%s(%s)%+.1f", e.Term, e.Subtag, e.Weight))
+				}
+				title := it.Title
+				if title == "" {
+					title = it.Body
+				}
+				t.Logf("%s %s %s score=%.2f %q :: %s", kind, l, it.ID, ts.Score, title, strings.Join(ev, "; "))
 			}
-			kind := "FN"
-			if got {
-				kind = "FP"
-			}
-			tag := l
-			if l == SubtagFemaleMigration {
-				tag = "gender"
-			}
-			ts, _ := r.Tag(tag)
-			var ev []string
-			for _, e := range ts.Explanation {
-				ev = append(ev, fmt.Sprintf("%s(%s)%+.1f", e.Term, e.Subtag, e.Weight))
-			}
-			t.Logf("%s %s %s score=%.2f %q :: %s", kind, l, it.ID, ts.Score, it.Title, strings.Join(ev, "; "))
 		}
 	}
 }
