@@ -11,7 +11,7 @@ import (
 	"observatory/store"
 )
 
-func openTemp(t *testing.T) (*store.DB, string) {
+func openTemp(t testing.TB) (*store.DB, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "observatory.db")
 	db, err := store.Open(path, store.Options{})

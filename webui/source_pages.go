@@ -243,6 +243,7 @@ func sourceFromForm(f url.Values, base observatory.Source) observatory.Source {
 	src.Owner = f.Get("owner")
 	src.Notes = strings.TrimSpace(strings.ReplaceAll(f.Get("notes"), "\r\n", "\n"))
 	src.Schedule = f.Get("schedule")
+	src.PollMax = f.Get("poll_max")
 	src.Active = f.Get("active") == "1"
 	src.UpdatedAt = time.Time{}
 	if t, err := time.Parse(time.RFC3339Nano, f.Get("updated_at")); err == nil {
