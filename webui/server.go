@@ -39,7 +39,6 @@ type SourceStore interface {
 	Sources(ctx context.Context, f observatory.SourceFilter) ([]observatory.Source, error)
 	Source(ctx context.Context, id string) (*observatory.Source, error)
 	CreateSource(ctx context.Context, s *observatory.Source, by string) error
-	UpdateSource(ctx context.Context, s *observatory.Source, by string) error
 	UpdateSourceGuarded(ctx context.Context, s *observatory.Source, by string, guard func(*observatory.Source) error) error
 	DeleteSourceGuarded(ctx context.Context, id, by string, guard func(*observatory.Source) error) error
 	Health(ctx context.Context, sourceID string) (observatory.SourceHealth, error)
