@@ -62,3 +62,35 @@ func (x *indexer) Run(ctx context.Context) {
 		}
 	}
 }
+
+// watchedStore is the store as the web UI sees it: source edits made
+// there also tell the crawl scheduler to reread the sources at once,
+// instead of at its next periodic refresh.
+type watchedStore struct {
+	*store.DB
+	changed func()
+}
+
+func (w watchedStore) CreateSource(ctx context.Context, s *observatory.Source, by string) error {
+	err := w.DB.CreateSource(ctx, s, by)
+	if err == nil {
+		w.changed()
+	}
+	return err
+}
+
+func (w watchedStore) UpdateSourceGuarded(ctx context.Context, s *observatory.Source, by string, guard func(*observatory.Source) error) error {
+	err := w.DB.UpdateSourceGuarded(ctx, s, by, guard)
+	if err == nil {
+		w.changed()
+	}
+	return err
+}
+
+func (w watchedStore) DeleteSourceGuarded(ctx context.Context, id, by string, guard func(*observatory.Source) error) error {
+	err := w.DB.DeleteSourceGuarded(ctx, id, by, guard)
+	if err == nil {
+		w.changed()
+	}
+	return err
+}

@@ -81,7 +81,7 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	srv, err := webui.New(webui.Config{
 		Addr:          *addr,
 		Search:        ix,
-		Store:         db,
+		Store:         watchedStore{DB: db, changed: cr.Reload},
 		Accounts:      db,
 		Policy:        observatory.Policy{Private: *private},
 		SessionIdle:   sessionIdle,
