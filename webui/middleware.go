@@ -14,9 +14,10 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 // middleware wraps h with, from the outside in: panic recovery, request
-// logging, security headers, the body cap and cross-origin protection of
-// state-changing requests.
-func (s *Server) middleware(h http.Handler) http.Handler {
+// logging and metrics (by the route pattern mux matches), security
+// headers, the body cap and cross-origin protection of state-changing
+// requests.
+func (s *Server) middleware(mux *http.ServeMux, h http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, http.StatusForbidden, "petición de otro origen rechazada / cross-origin request rejected")
@@ -35,9 +36,14 @@ func (s *Server) middleware(h http.Handler) http.Handler {
 					s.fail(rec, r, http.StatusInternalServerError, "")
 				}
 			}
+			took := time.Since(start)
 			s.log.LogAttrs(r.Context(), slog.LevelDebug, "request",
 				slog.String("method", r.Method), slog.String("path", r.URL.Path),
-				slog.Int("status", rec.status), slog.Duration("took", time.Since(start)))
+				slog.Int("status", rec.status), slog.Duration("took", took))
+			if s.cfg.Observe != nil {
+				_, pattern := mux.Handler(r)
+				s.cfg.Observe(pattern, rec.status, took)
+			}
 		}()
 		hd := rec.Header()
 		hd.Set("Content-Security-Policy", contentSecurityPolicy)

@@ -77,5 +77,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 
 	mux.HandleFunc("/", s.notFound)
-	return s.middleware(s.authenticate(mux))
+	if s.cfg.Metrics != nil {
+		mux.Handle("GET /metrics", s.cfg.Metrics)
+	}
+	return s.middleware(mux, s.authenticate(mux))
 }

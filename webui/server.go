@@ -79,6 +79,11 @@ type Config struct {
 	// MaxBodyBytes caps request bodies (default 1 MiB), except imported
 	// files, capped by MaxImportBytes (default 8 MiB).
 	MaxBodyBytes, MaxImportBytes int64
+	// Metrics, when set, is served at GET /metrics (Prometheus text
+	// format), and Observe is told of each request: the route pattern it
+	// matched ("" for none), its status and how long it took.
+	Metrics http.Handler
+	Observe func(pattern string, status int, took time.Duration)
 	// HTTPClient fetches outlets' homepages and feeds for feed discovery
 	// and "test this source": the crawler's guarded client in production
 	// (SSRF guard, timeouts, size caps, politeness). Nil turns both off.

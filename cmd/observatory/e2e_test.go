@@ -288,6 +288,20 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
+	// Prometheus metrics: what the store holds and the requests served.
+	resp, err = http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, s := range []string{"observatory_articles 3", "observatory_index_pending 0", "observatory_index_documents 3",
+		`observatory_http_requests_total{code="200",route="GET /api/v1/search"}`, `observatory_http_requests_total{code="400",route="GET /api/v1/search"}`} {
+		if !bytes.Contains(metrics, []byte(s)) {
+			t.Errorf("/metrics lacks %q", s)
+		}
+	}
+
 	if code := stop(); code != 0 {
 		t.Errorf("serve exit code after shutdown: got %d, want 0", code)
 	}

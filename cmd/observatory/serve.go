@@ -78,7 +78,10 @@ func runServe(ctx context.Context, app *App, args []string) error {
 
 	wg.Go(func() { sweepSessions(idxCtx, db, app.Log) })
 
+	met := newMetrics(db, ix, cr)
 	srv, err := webui.New(webui.Config{
+		Metrics:       met.handler(),
+		Observe:       met.observe,
 		Addr:          *addr,
 		Search:        ix,
 		Store:         watchedStore{DB: db, changed: cr.Reload},
