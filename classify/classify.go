@@ -312,14 +312,25 @@ func (c *Classifier) Analyze(title, body string) Result {
 	defer c.pool.Put(s)
 	s.ev = s.ev[:0]
 	m := st.m
+	if len(s.fired) < len(m.rules) {
+		s.fired = make([]bool, len(m.rules))
+	}
+	clear(s.fired)
 	fields := [2]string{title, body}
 	var sents [2][]span
-	for f, text := range fields {
+	// The body first: an exclusion of text scope that fires in it covers
+	// the title too.
+	for _, f := range [2]int{1, 0} {
+		text := fields[f]
 		if text == "" {
 			continue
 		}
 		n := len(s.ev)
 		m.scan(text, s)
+		if f == 1 {
+			s.noise = pageNoise(text, s.noise[:0])
+			s.dropHitsIn(s.noise)
+		}
 		m.phrasesOf(s)
 		m.evaluate(s, int8(f))
 		if len(s.ev) > n {
@@ -472,7 +483,7 @@ func evidenceOf(m *matcher, x scored, fields [2]string, sents [2][]span) Evidenc
 		},
 		Matched: matched,
 		Weight:  round2(x.weight),
-		Rule:    r.origin(),
+		Rule:    r.where,
 	}
 }
 
@@ -530,6 +541,10 @@ func sentenceAround(text string, sents []span, start, end int) string {
 }
 
 func collapseSpace(s string) string {
+	s = strings.TrimSpace(s)
+	if plainSpaced(s) {
+		return s
+	}
 	var b strings.Builder
 	space := false
 	for _, r := range strings.TrimSpace(s) {
@@ -547,4 +562,29 @@ func collapseSpace(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// plainSpaced reports whether s is valid UTF-8 with single ASCII spaces
+// between words and no other white space: collapseSpace would return it
+// unchanged.
+func plainSpaced(s string) bool {
+	prevSpace := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < ' ' || c == 0x7f || c == ' ' && prevSpace {
+				return false
+			}
+			prevSpace = c == ' '
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError || unicode.IsSpace(r) {
+			return false
+		}
+		prevSpace = false
+		i += size
+	}
+	return true
 }

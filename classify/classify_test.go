@@ -195,6 +195,10 @@ func TestProximityAndCooccurrence(t *testing.T) {
 avalancha NEAR/3 migrante~ = 2
 [crime-framing]
 venezolano~ SENT robo~ = 2
+[hostility]
+{expulsar a los} BEFORE/2 haitiano~ = 2
+[slurs]
+inmigrante~ AFTER/2 malditos = 2
 `})
 	tests := []struct {
 		text string
@@ -206,6 +210,10 @@ venezolano~ SENT robo~ = 2
 		{"Dos venezolanos cometieron el robo.", []string{"crime-framing"}},
 		{"Dos venezolanos llegaron. Hubo un robo en la zona.", nil},
 		{"Dos venezolanos llegaron\nHubo un robo", nil},
+		{"piden expulsar a los haitianos", []string{"hostility"}},
+		{"los haitianos piden expulsar a los", nil},
+		{"esos malditos inmigrantes", []string{"slurs"}},
+		{"los inmigrantes malditos", nil},
 	}
 	for _, tt := range tests {
 		r := c.Analyze("", tt.text)
@@ -235,6 +243,17 @@ func TestExclusions(t *testing.T) {
 		{"Caravana navideña recorre la ciudad", "La caravana navideña recorrerá la avenida central con carrozas.", "migration"},
 		{"Ministerio lanza campaña contra la violencia de género", "La violencia de género y la discriminación de género son el foco de la campaña.", "xenophobia"},
 		{"Desalojan invasión de tierras en Cartagena", "La Policía desalojó una invasión de tierras en la zona norte; los invasores de tierras se resistieron.", "xenophobia"},
+		// "generó" folds to "genero": not gender.
+		{"El video generó polémica", "La publicación generó miles de comentarios y generó un debate.", "gender"},
+		// "se trata de" is the verb tratar, not trafficking.
+		{"Cooperativa de tejedoras", "Se trata de mujeres que tejen desde niñas. Se trata de personas mayores.", "migration"},
+		// One sense per text: the other "migración" of a data-migration story.
+		{"Banco suspende servicios", "El banco inicia la migración de datos a la nube. La Superintendencia supervisará la migración. La migración terminará el lunes.", "migration"},
+		{"Hogar pide ayuda", "El asilo de ancianos necesita un techo. El asilo atiende a 40 personas y el asilo recibe donaciones.", "migration"},
+		// A migrant after "matan a" is the victim of the crime.
+		{"Asesinan a migrante guatemalteco en Tamaulipas", "Hombres armados asesinaron a dos migrantes hondureños que esperaban el tren.", "xenophobia"},
+		// A demonym beside a player or in a signing is sport.
+		{"Saprissa ficha al volante venezolano", "El club confirmó el fichaje del venezolano, que llega como refuerzo para el torneo.", "migration"},
 	}
 	for _, tt := range tests {
 		r := c.Analyze(tt.title, tt.body)
@@ -242,6 +261,81 @@ func TestExclusions(t *testing.T) {
 			ts, _ := r.Tag(tt.notTag)
 			t.Errorf("%q: tagged %s (score %v: %+v), want not", tt.title, tt.notTag, ts.Score, ts.Explanation)
 		}
+	}
+}
+
+func TestTextScopeExclusion(t *testing.T) {
+	lex := func(not string) map[string]string {
+		return map[string]string{"migration.es.txt": "@threshold 3\n[remittances]\nremesa~ = 3\n" + not + " remesa~ SENT {vacuna~, dosis}\n"}
+	}
+	body := "La remesa llegó el lunes. Llegó una remesa de vacunas. La remesa se repartirá."
+	tests := []struct {
+		not  string
+		want float64
+	}{
+		{"NOT", 3 + 1.5},     // the other two count, with decay
+		{"NOT TEXT", 0},      // none counts: one sense per text
+		{"EXCEPTO TEXTO", 0}, // the Spanish keywords
+	}
+	for _, tt := range tests {
+		c := newOnly(t, lex(tt.not))
+		ts, _ := c.Analyze("", body).Tag("migration")
+		if ts.Score != tt.want {
+			t.Errorf("%s: score = %v, want %v", tt.not, ts.Score, tt.want)
+		}
+		// A text-scope exclusion that fires in the body covers the title.
+		ts, _ = c.Analyze("Nueva remesa", body).Tag("migration")
+		if tt.want == 0 && ts.Score != 0 {
+			t.Errorf("%s: title still scores %v", tt.not, ts.Score)
+		}
+	}
+}
+
+func TestPageNoise(t *testing.T) {
+	tests := []struct {
+		name, text string
+		noise      []string
+	}{
+		{"related list", "El partido terminó 2-1.\n\nLo más leído\n1. Deportan a 40 hondureños\n2. Sube el precio del café\n\nFin del artículo.",
+			[]string{"Lo más leído", "1. Deportan a 40 hondureños", "2. Sube el precio del café"}},
+		{"marker with colon", "Texto del artículo.\nLea también: Migración deporta a 40 personas\nOtro párrafo con punto final.",
+			[]string{"Lea también: Migración deporta a 40 personas"}},
+		{"nav line", "Texto.\nEconomía | Migración | Costa Rica\n", []string{"Economía | Migración | Costa Rica"}},
+		{"section list", "Texto.\nMás de Sucesos:\nCapturan a tres venezolanos\nChoque en la autopista\n",
+			[]string{"Más de Sucesos:", "Capturan a tres venezolanos", "Choque en la autopista"}},
+		{"inline capitals", "El hombre fue detenido MIRA: Madre termina detenida. La Policía informó más tarde.",
+			[]string{"MIRA: Madre termina detenida."}},
+		{"joined related list", "El partido terminó 2-1 y el técnico habló. Noticias relacionadas Migración deporta a 40 personas en la zona norte",
+			[]string{"Noticias relacionadas Migración deporta a 40 personas en la zona norte"}},
+		{"ordinary words", "Mira: dijo el ministro. Los temas de la reunión fueron la migración y el empleo.\nLea el informe completo en la web.", nil},
+		{"prose after a list", "Noticias relacionadas\nUna historia sin punto\nEste es un párrafo largo del artículo que termina con punto.", []string{"Noticias relacionadas", "Una historia sin punto"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, sp := range pageNoise(tt.text, nil) {
+				got = append(got, tt.text[sp.start:sp.end])
+			}
+			if !slices.Equal(got, tt.noise) {
+				t.Errorf("noise = %q, want %q", got, tt.noise)
+			}
+		})
+	}
+}
+
+// Matches in page furniture do not count, whether the extractor kept the
+// line breaks or joined the paragraphs.
+func TestPageNoiseDoesNotCount(t *testing.T) {
+	c := newDefault(t)
+	body := "El Saprissa venció 2-1 al Herediano con goles en el segundo tiempo.\n\nLo más leído\n1. Deportan a 40 migrantes nicaragüenses\n2. Aumentan las solicitudes de refugio\n"
+	for _, b := range []string{body, strings.Join(strings.Fields(body), " ")} {
+		if got := c.Analyze("Saprissa gana el clásico", b).Assigned(); slices.Contains(got, "migration") {
+			t.Errorf("%q: tags %v, want no migration", b, got)
+		}
+	}
+	// The same headline as the article's own text counts.
+	if got := c.Analyze("Deportan a 40 migrantes nicaragüenses", "Deportan a 40 migrantes nicaragüenses desde Texas.").Assigned(); !slices.Contains(got, "migration") {
+		t.Errorf("tags %v, want migration", got)
 	}
 }
 
@@ -291,6 +385,8 @@ func TestLexiconErrors(t *testing.T) {
 		{"undefined list", "xenophobia.es.txt", "$nope SENT robo = 2\n", "xenophobia.es.txt:1: list $nope is not defined"},
 		{"short prefix", "migration.es.txt", "mi* = 1\n", "migration.es.txt:1: \"mi*\": prefix \"mi*\" is too short"},
 		{"bad near", "migration.es.txt", "a NEAR/x b\n", "migration.es.txt:1: NEAR/x: the distance must be"},
+		{"after without distance", "migration.es.txt", "a AFTER b\n", "migration.es.txt:1: AFTER needs a distance"},
+		{"two operators", "migration.es.txt", "a BEFORE/2 b SENT c\n", "migration.es.txt:1: only one operator per line"},
 		{"one-sided", "migration.es.txt", "SENT robo\n", "migration.es.txt:1: SENT needs something on each side"},
 		{"unknown setting", "migration.es.txt", "@umbral 3\n", "migration.es.txt:1: unknown setting @umbral"},
 		{"bad file name", "migracion.txt", "", "migracion.txt: file name must be TAG.LANG.txt"},

@@ -349,13 +349,18 @@ func LoadEvalSets(devPath, dataDir string) ([]EvalSet, error) {
 		if err != nil {
 			return nil, err
 		}
+		var joined []EvalSet
 		for _, p := range append([]string{devPath}, paths...) {
 			items, err := LoadDevSet(p)
 			if err != nil {
 				return nil, err
 			}
 			sets = append(sets, EvalSet{Name: "dev (" + filepath.Base(p) + ")", Items: items, Labels: NewsLabels})
+			if j, ok := joinParagraphs(items); ok {
+				joined = append(joined, EvalSet{Name: "dev (" + filepath.Base(p) + ", paragraphs joined as the extractor returns them)", Items: j, Labels: NewsLabels})
+			}
 		}
+		sets = append(sets, joined...)
 	}
 	if dataDir != "" {
 		h, err := LoadHatEval(dataDir)
@@ -370,6 +375,22 @@ func LoadEvalSets(devPath, dataDir string) ([]EvalSet, error) {
 		sets = append(sets, EvalSet{Name: "stereoimmigrants (threat = categories 4-5)", Items: s, Labels: []string{LabelThreat}})
 	}
 	return sets, nil
+}
+
+// joinParagraphs returns items with the line breaks of their bodies turned
+// into spaces, as the article extractor returns text, and whether any body
+// had one: the classifier must not depend on line breaks it may not get.
+func joinParagraphs(items []Item) ([]Item, bool) {
+	out := make([]Item, len(items))
+	any := false
+	for i, it := range items {
+		if strings.Contains(it.Body, "\n") {
+			any = true
+			it.Body = strings.Join(strings.Fields(it.Body), " ")
+		}
+		out[i] = it
+	}
+	return out, any
 }
 
 // companionSets lists, sorted, the files beside devPath named STEM-*.EXT,

@@ -21,9 +21,11 @@ import (
 //	$migrante = migrante~, inmigrante~    a named list (repeat the name to extend it)
 //	solicitante~ de asilo = 3             a term or phrase with its weight (1 if omitted)
 //	$metafora NEAR/4 $migrante = 3        proximity: A within 4 words of B
+//	$migrante AFTER/3 {matan a}           proximity in order: A within 3 words after B (BEFORE/n: before B)
 //	$nacionalidad SENT $delito = 2        co-occurrence in one sentence
 //	NOT aves migratorias                  exclusion: that span never counts for the tag
 //	NOT migra* NEAR/3 $animal             exclusion in context
+//	NOT TEXT migración NEAR/6 $tecnologia exclusion of every occurrence in the text once one is excluded
 //
 // A word ending in ~ is inflected (Spanish: migrante → migrantes, extranjero →
 // extranjera, extranjeros, extranjeras); a word ending in * is a prefix
@@ -49,7 +51,7 @@ type ruleKind uint8
 
 const (
 	ruleTerm ruleKind = iota // a term or phrase
-	ruleNear                 // A within N words of B
+	ruleNear                 // A within N words of B (in either order, or as dir says)
 	ruleSent                 // A and B in the same sentence
 )
 
@@ -104,8 +106,10 @@ type rule struct {
 	tag, subtag string
 	kind        ruleKind
 	exclude     bool
+	textScope   bool // NOT TEXT: once the exclusion fires, it covers every occurrence of its words in the text
 	a, b        operand
-	n           int // NEAR distance in words
+	n           int  // NEAR distance in words
+	dir         int8 // NEAR order: 0 either, +1 A before B (BEFORE/n), -1 A after B (AFTER/n)
 	weight      float64
 	src         string // the line as written, without the weight
 	file        string
@@ -289,6 +293,14 @@ func parseFile(lx *lexicon, name, data string, lists map[string]*listDef, raws *
 			r.exclude = true
 			body = strings.TrimSpace(rest)
 		}
+		if r.exclude {
+			for _, kw := range []string{"TEXT ", "TEXTO "} {
+				if rest, ok := strings.CutPrefix(body, kw); ok {
+					r.textScope = true
+					body = strings.TrimSpace(rest)
+				}
+			}
+		}
 		if lhs, w, ok := strings.Cut(body, "="); ok {
 			if r.exclude {
 				return fail("an exclusion has no weight")
@@ -304,11 +316,11 @@ func parseFile(lx *lexicon, name, data string, lists map[string]*listDef, raws *
 			body = strings.TrimSpace(lhs)
 		}
 		r.src = body
-		a, b, kind, n, err := splitRule(body)
+		a, b, kind, n, dir, err := splitRule(body)
 		if err != nil {
 			return fail("%v", err)
 		}
-		r.kind, r.n = kind, n
+		r.kind, r.n, r.dir = kind, n, dir
 		*raws = append(*raws, rawRule{r: r, a: a, b: b})
 	}
 	if err := sc.Err(); err != nil {
@@ -354,40 +366,59 @@ func splitItems(s string) []string {
 	return parts
 }
 
+// proximityOps are the proximity operators, English and Spanish, with the
+// order they ask for (see rule.dir).
+var proximityOps = map[string]int8{
+	"NEAR": 0, "CERCA": 0,
+	"BEFORE": +1, "ANTES": +1,
+	"AFTER": -1, "DESPUES": -1, "DESPUÉS": -1,
+}
+
+// isOperator reports whether a word of a rule line is an operator.
+func isOperator(f string) bool {
+	if f == "SENT" || f == "ORACION" || f == "ORACIÓN" {
+		return true
+	}
+	name, _, _ := strings.Cut(f, "/")
+	_, ok := proximityOps[name]
+	return ok
+}
+
 // splitRule finds the operator of a rule line.
-func splitRule(body string) (a, b string, kind ruleKind, n int, err error) {
+func splitRule(body string) (a, b string, kind ruleKind, n int, dir int8, err error) {
 	fields := strings.Fields(body)
 	for i, f := range fields {
-		var k ruleKind
-		var dist int
-		switch {
-		case f == "SENT" || f == "ORACION" || f == "ORACIÓN":
-			k = ruleSent
-		case strings.HasPrefix(f, "NEAR/") || strings.HasPrefix(f, "CERCA/"):
-			_, num, _ := strings.Cut(f, "/")
-			d, perr := strconv.Atoi(num)
-			if perr != nil || d < 1 || d > 50 {
-				return "", "", 0, 0, fmt.Errorf("%s: the distance must be a whole number of words from 1 to 50", f)
-			}
-			k, dist = ruleNear, d
-		case f == "NEAR" || f == "CERCA":
-			return "", "", 0, 0, fmt.Errorf("%s needs a distance, for example NEAR/5", f)
-		default:
+		if !isOperator(f) {
 			continue
 		}
+		var k ruleKind
+		var dist int
+		if f == "SENT" || f == "ORACION" || f == "ORACIÓN" {
+			k = ruleSent
+		} else {
+			name, num, ok := strings.Cut(f, "/")
+			if !ok {
+				return "", "", 0, 0, 0, fmt.Errorf("%s needs a distance, for example %s/5", f, f)
+			}
+			d, perr := strconv.Atoi(num)
+			if perr != nil || d < 1 || d > 50 {
+				return "", "", 0, 0, 0, fmt.Errorf("%s: the distance must be a whole number of words from 1 to 50", f)
+			}
+			k, dist, dir = ruleNear, d, proximityOps[name]
+		}
 		if i == 0 || i == len(fields)-1 {
-			return "", "", 0, 0, fmt.Errorf("%s needs something on each side", f)
+			return "", "", 0, 0, 0, fmt.Errorf("%s needs something on each side", f)
 		}
 		a = strings.Join(fields[:i], " ")
 		b = strings.Join(fields[i+1:], " ")
 		for _, g := range fields[i+1:] {
-			if g == "SENT" || strings.HasPrefix(g, "NEAR") || strings.HasPrefix(g, "CERCA") || g == "ORACION" || g == "ORACIÓN" {
-				return "", "", 0, 0, fmt.Errorf("only one operator per line")
+			if isOperator(g) {
+				return "", "", 0, 0, 0, fmt.Errorf("only one operator per line")
 			}
 		}
-		return a, b, k, dist, nil
+		return a, b, k, dist, dir, nil
 	}
-	return body, "", ruleTerm, 0, nil
+	return body, "", ruleTerm, 0, 0, nil
 }
 
 func parseSetting(lx *lexicon, tag, line string, set map[string]map[string]string, file string, lineNo int) error {

@@ -60,6 +60,7 @@ type crule struct {
 	*rule
 	a, b   int32 // operand ids; b = -1 for a term
 	tagIdx int
+	where  string // file:line, for explanations
 }
 
 func tagIndex(tag string) int { return slices.Index(topTags(), tag) }
@@ -129,7 +130,7 @@ func compile(lx *lexicon) *matcher {
 
 	m.excl = make([][]int32, len(topTags()))
 	for _, r := range lx.rules {
-		cr := crule{rule: r, a: operandOf(r.a), b: -1, tagIdx: tagIndex(r.tag)}
+		cr := crule{rule: r, a: operandOf(r.a), b: -1, tagIdx: tagIndex(r.tag), where: r.origin()}
 		if r.kind != ruleTerm {
 			cr.b = operandOf(r.b)
 		}
@@ -215,6 +216,27 @@ type scratch struct {
 	touch []int32      // operands with occurrences
 	excl  [][]exclSpan // tag index → excluded spans
 	ev    []match
+	noise []span // page furniture in the body (see pageNoise)
+	fired []bool // text-scope exclusion rule → it fired in a field of this text
+}
+
+// dropHitsIn removes the hits that start inside one of spans (sorted, as
+// the hits are): their words do not count.
+func (s *scratch) dropHitsIn(spans []span) {
+	if len(spans) == 0 {
+		return
+	}
+	out, j := s.hits[:0], 0
+	for _, h := range s.hits {
+		for j < len(spans) && spans[j].end <= h.start {
+			j++
+		}
+		if j < len(spans) && spans[j].start <= h.start {
+			continue
+		}
+		out = append(out, h)
+	}
+	s.hits = out
 }
 
 // exclSpan is an excluded occurrence; sub is the sub-tag the exclusion is
@@ -509,7 +531,8 @@ func (m *matcher) partner(s *scratch, r *crule, a occ, excluded func(occ) bool) 
 			}
 		case ruleNear:
 			var d int32
-			if b.tok0 > a.tok1 {
+			after := b.tok0 > a.tok1 // b follows a
+			if after {
 				d = b.tok0 - a.tok1
 			} else {
 				d = a.tok0 - b.tok1
@@ -517,7 +540,7 @@ func (m *matcher) partner(s *scratch, r *crule, a occ, excluded func(occ) bool) 
 			if b.tok0 > a.tok1+int32(r.n) {
 				return -1
 			}
-			if d > int32(r.n) {
+			if d > int32(r.n) || (r.dir > 0 && !after) || (r.dir < 0 && after) {
 				continue
 			}
 		}
@@ -541,12 +564,27 @@ func (m *matcher) evaluate(s *scratch, field int8) {
 		for t, rules := range m.excl {
 			for _, ri := range rules {
 				r := &m.rules[ri]
+				n := len(s.excl[t])
 				for _, ai := range s.opOcc[r.a] {
 					a := s.occs[ai]
 					if r.kind != ruleTerm && m.partner(s, r, a, nil) < 0 {
 						continue
 					}
 					s.excl[t] = append(s.excl[t], exclSpan{o: a, sub: r.subtag})
+				}
+				if !r.textScope {
+					continue
+				}
+				// One sense per text: once the words are excluded somewhere
+				// in the text, none of their occurrences counts.
+				if len(s.excl[t]) > n {
+					s.fired[ri] = true
+				}
+				if s.fired[ri] {
+					s.excl[t] = s.excl[t][:n]
+					for _, ai := range s.opOcc[r.a] {
+						s.excl[t] = append(s.excl[t], exclSpan{o: s.occs[ai], sub: r.subtag})
+					}
 				}
 			}
 		}

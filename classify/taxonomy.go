@@ -73,15 +73,18 @@ func lookupSubtag(id string) (Category, bool) {
 	return c, true
 }
 
-// subtagIDs lists the sub-tags of tag, in taxonomy order.
-func subtagIDs(tag string) []string {
-	var out []string
+// subtagIDs lists the sub-tags of tag, in taxonomy order. The slice is
+// shared: do not modify it.
+func subtagIDs(tag string) []string { return subtagsOf[tag] }
+
+var subtagsOf = func() map[string][]string {
+	out := make(map[string][]string)
 	for _, c := range taxonomy {
-		if c.Parent == tag {
-			out = append(out, c.ID)
+		if c.Parent != "" {
+			out[c.Parent] = append(out[c.Parent], c.ID)
 		}
 	}
 	return out
-}
+}()
 
 func topTags() []string { return observatory.Tags() }
