@@ -373,11 +373,18 @@ func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, maxEv
 			if mt.field == 0 {
 				w *= set.TitleWeight
 			}
-			ts.Score += w
+			if _, capped := set.SubtagCaps[r.subtag]; !capped {
+				ts.Score += w
+			}
 			if r.subtag != "" {
 				subScore[r.subtag] += w
 			}
 			sc = append(sc, scored{mt: mt, weight: w})
+		}
+		for _, id := range subtagIDs(tag) {
+			if limit, capped := set.SubtagCaps[id]; capped {
+				ts.Score += max(0, min(subScore[id], limit))
+			}
 		}
 		ts.Score = round2(ts.Score)
 		ts.Assigned = ts.Score >= set.Threshold

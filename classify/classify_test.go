@@ -264,6 +264,42 @@ func TestExclusions(t *testing.T) {
 	}
 }
 
+func TestSubtagCap(t *testing.T) {
+	lex := map[string]string{"xenophobia.es.txt": `
+@threshold 3
+@subtag-cap threat-framing 2
+[threat-framing]
+efecto llamada = 2
+pateras = 2
+integración = -1
+[illegal-label]
+ilegales = 2
+`}
+	c := newOnly(t, lex)
+	tests := []struct {
+		text     string
+		score    float64
+		threat   float64
+		assigned bool
+	}{
+		{"El efecto llamada y las pateras.", 2, 4, false},            // capped: threat alone never decides
+		{"El efecto llamada y las pateras de ilegales.", 4, 4, true}, // it corroborates another signal
+		{"La integración de los ilegales.", 2, -1, false},            // a negative sub-tag takes nothing away
+	}
+	for _, tt := range tests {
+		ts, _ := c.Analyze("", tt.text).Tag("xenophobia")
+		var threat float64
+		for _, s := range ts.Subtags {
+			if s.ID == "threat-framing" {
+				threat = s.Score
+			}
+		}
+		if ts.Score != tt.score || threat != tt.threat || ts.Assigned != tt.assigned {
+			t.Errorf("%q: score %v, threat %v, assigned %v; want %v, %v, %v", tt.text, ts.Score, threat, ts.Assigned, tt.score, tt.threat, tt.assigned)
+		}
+	}
+}
+
 func TestTextScopeExclusion(t *testing.T) {
 	lex := func(not string) map[string]string {
 		return map[string]string{"migration.es.txt": "@threshold 3\n[remittances]\nremesa~ = 3\n" + not + " remesa~ SENT {vacuna~, dosis}\n"}
@@ -387,6 +423,8 @@ func TestLexiconErrors(t *testing.T) {
 		{"bad near", "migration.es.txt", "a NEAR/x b\n", "migration.es.txt:1: NEAR/x: the distance must be"},
 		{"after without distance", "migration.es.txt", "a AFTER b\n", "migration.es.txt:1: AFTER needs a distance"},
 		{"two operators", "migration.es.txt", "a BEFORE/2 b SENT c\n", "migration.es.txt:1: only one operator per line"},
+		{"cap of an unknown sub-tag", "xenophobia.es.txt", "@subtag-cap refugees 2\n", "xenophobia.es.txt:1: unknown sub-tag \"refugees\" for xenophobia"},
+		{"cap twice", "xenophobia.es.txt", "@subtag-cap slurs 2\n@subtag-cap slurs 1\n", "xenophobia.es.txt:2: @subtag-cap slurs for xenophobia already set"},
 		{"one-sided", "migration.es.txt", "SENT robo\n", "migration.es.txt:1: SENT needs something on each side"},
 		{"unknown setting", "migration.es.txt", "@umbral 3\n", "migration.es.txt:1: unknown setting @umbral"},
 		{"bad file name", "migracion.txt", "", "migracion.txt: file name must be TAG.LANG.txt"},

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strconv"
@@ -124,6 +125,9 @@ type tagSettings struct {
 	SubtagThreshold float64 // sub-tag listed when its own score reaches this
 	TitleWeight     float64 // a match in the title counts this many times
 	Decay           float64 // each repeat of the same entry counts this fraction of the previous one
+	// SubtagCaps bound what a sub-tag's entries add to the tag's score: a
+	// weak frame corroborates other evidence but never decides alone.
+	SubtagCaps map[string]float64
 }
 
 var defaultSettings = tagSettings{Threshold: 3, SubtagThreshold: 2, TitleWeight: 2, Decay: 0.5}
@@ -426,6 +430,18 @@ func parseSetting(lx *lexicon, tag, line string, set map[string]map[string]strin
 		return &LexiconError{File: file, Line: lineNo, Reason: fmt.Sprintf(format, args...)}
 	}
 	fields := strings.Fields(line)
+	key := fields[0]
+	if fields[0] == "@subtag-cap" {
+		// @subtag-cap threat-framing 2
+		if len(fields) != 3 {
+			return fail("@subtag-cap is written @subtag-cap SUB-TAG VALUE, for example @subtag-cap threat-framing 2")
+		}
+		if st, ok := lookupSubtag(fields[1]); !ok || st.Parent != tag {
+			return fail("unknown sub-tag %q for %s (known: %s)", fields[1], tag, strings.Join(subtagIDs(tag), ", "))
+		}
+		key = fields[0] + " " + fields[1]
+		fields = []string{fields[0], fields[2]}
+	}
 	if len(fields) != 2 {
 		return fail("a setting is written @name value, for example @threshold 4")
 	}
@@ -458,16 +474,26 @@ func parseSetting(lx *lexicon, tag, line string, set map[string]map[string]strin
 			return fail("@decay must be between 0 and 1")
 		}
 		s.Decay = v
+	case "@subtag-cap":
+		if v < 0 {
+			return fail("@subtag-cap must not be negative")
+		}
+		caps := maps.Clone(s.SubtagCaps)
+		if caps == nil {
+			caps = make(map[string]float64)
+		}
+		caps[strings.Fields(line)[1]] = v
+		s.SubtagCaps = caps
 	default:
-		return fail("unknown setting %s (known: @threshold, @subtag-threshold, @title-weight, @decay)", fields[0])
+		return fail("unknown setting %s (known: @threshold, @subtag-threshold, @subtag-cap, @title-weight, @decay)", fields[0])
 	}
 	if set[tag] == nil {
 		set[tag] = make(map[string]string)
 	}
-	if prev, dup := set[tag][fields[0]]; dup {
-		return fail("%s for %s already set at %s", fields[0], tag, prev)
+	if prev, dup := set[tag][key]; dup {
+		return fail("%s for %s already set at %s", key, tag, prev)
 	}
-	set[tag][fields[0]] = fmt.Sprintf("%s:%d", file, lineNo)
+	set[tag][key] = fmt.Sprintf("%s:%d", file, lineNo)
 	lx.settings[tag] = s
 	return nil
 }
