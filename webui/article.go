@@ -2,6 +2,8 @@ package webui
 
 import (
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"observatory"
 )
@@ -11,6 +13,37 @@ import (
 type articleView struct {
 	Article  *observatory.Article
 	ShowText bool
+}
+
+// publicSummaryRunes is the longest summary shown to readers who may not
+// read the full text. The summary is the feed item's description, which
+// many outlets fill with the whole article.
+const publicSummaryRunes = 600
+
+// visibleArticle strips from a what the request's user may not read: the
+// full text, and any part of the summary past an excerpt's length. It
+// reports whether the user may read the full text.
+func (s *Server) visibleArticle(r *http.Request, a *observatory.Article) bool {
+	if s.can(r, observatory.Read, observatory.ResArticleText, a.Country) {
+		return true
+	}
+	a.Text = ""
+	a.Summary = excerpt(a.Summary, publicSummaryRunes)
+	return false
+}
+
+// excerpt returns at most n runes of text, cut at a word boundary and
+// marked with an ellipsis when cut.
+func excerpt(text string, n int) string {
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	r := []rune(text)[:n]
+	cut := string(r)
+	if i := strings.LastIndexAny(cut, " \t\n"); i > len(cut)/2 {
+		cut = cut[:i]
+	}
+	return strings.TrimSpace(cut) + "…"
 }
 
 // articlePage serves GET /articles/{id}.
@@ -23,7 +56,8 @@ func (s *Server) articlePage(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "article", articleView{Article: a, ShowText: s.can(r, observatory.Read, observatory.ResArticleText, a.Country)})
+	showText := s.visibleArticle(r, a)
+	s.render(w, r, http.StatusOK, "article", articleView{Article: a, ShowText: showText})
 }
 
 // apiArticle serves GET /api/v1/articles/{id}: the article with its tags
@@ -37,8 +71,6 @@ func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) {
 		s.failErr(w, r, err)
 		return
 	}
-	if !s.can(r, observatory.Read, observatory.ResArticleText, a.Country) {
-		a.Text = ""
-	}
+	s.visibleArticle(r, a)
 	writeJSON(w, http.StatusOK, a)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"observatory"
 )
@@ -139,6 +140,36 @@ func TestArticleTextForStaffOnly(t *testing.T) {
 	_, page = e.do(c, "GET", "/articles/"+a.ID, "")
 	if !strings.Contains(page, "secreto") {
 		t.Error("analyst article page lacks the full text")
+	}
+}
+
+// TestArticleSummaryNotFullText: many outlets put the whole article in
+// the feed item's description, which the crawler keeps as the summary
+// (and as the text when the page gives less). Anonymous readers get an
+// excerpt of it, never the whole.
+func TestArticleSummaryNotFullText(t *testing.T) {
+	e := newEnv(t, observatory.Policy{})
+	full := "Mujeres migrantes denuncian abusos. " + strings.Repeat("Párrafo de la nota completa. ", 200) + "Final secreto de la nota."
+	a := e.addArticle(observatory.Article{URL: "https://x.example/completa", Title: "Migrantes", Text: full, Summary: full,
+		Country: "PA", SourceID: "pa-x", Published: time.Now()})
+	var got observatory.Article
+	_, body := e.do(e.client(), "GET", "/api/v1/articles/"+a.ID, "")
+	decode(t, body, &got)
+	if got.Summary == "" || strings.Contains(got.Summary, "secreto") || utf8.RuneCountInString(got.Summary) > 700 {
+		t.Errorf("anonymous article summary: %d runes, tail present %v; want a short excerpt of the start",
+			utf8.RuneCountInString(got.Summary), strings.Contains(got.Summary, "secreto"))
+	}
+	if !strings.HasPrefix(got.Summary, "Mujeres migrantes denuncian abusos.") {
+		t.Errorf("anonymous article summary starts %q; want the start of the description", got.Summary[:min(len(got.Summary), 40)])
+	}
+	if _, page := e.do(e.client(), "GET", "/articles/"+a.ID, ""); strings.Contains(page, "secreto") {
+		t.Error("anonymous article page shows the whole description")
+	}
+	c := e.login("analyst")
+	_, body = e.do(c, "GET", "/api/v1/articles/"+a.ID, "")
+	decode(t, body, &got)
+	if got.Summary != full {
+		t.Errorf("analyst article summary: %d runes, want the whole description (%d)", utf8.RuneCountInString(got.Summary), utf8.RuneCountInString(full))
 	}
 }
 
