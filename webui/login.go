@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
 
 	"observatory"
 )
@@ -33,33 +34,33 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	view := loginView{Next: localPath(r.PostForm.Get("next")), Name: name}
 	now := s.cfg.Now()
 	addr := clientAddr(r)
-	for _, t := range []struct {
-		th  *throttle
-		key string
-	}{{s.byAccount, name}, {s.byAddress, addr}} {
-		if blocked, wait := t.th.blocked(t.key, now); blocked {
-			minutes := int(wait.Minutes()) + 1
-			view.Message = fmt.Sprintf("Demasiados intentos fallidos; espere %d minutos. / Too many failed attempts; wait %d minutes.", minutes, minutes)
-			w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
-			s.log.Warn("sign-in throttled", "user", name, "addr", addr)
-			s.render(w, r, http.StatusTooManyRequests, "login", view)
-			return
-		}
+	// The attempt counts against the account and the address before the
+	// password is checked, so that concurrent guesses cannot all pass the
+	// limit before the first of them fails; a success takes it back.
+	if blocked, wait := s.byAccount.attempt(name, now); blocked {
+		s.throttled(w, r, view, name, addr, wait)
+		return
+	}
+	if blocked, wait := s.byAddress.attempt(addr, now); blocked {
+		s.byAccount.forgive(name, now)
+		s.throttled(w, r, view, name, addr, wait)
+		return
 	}
 	u, err := s.cfg.Accounts.CheckPassword(r.Context(), name, password)
 	if err != nil {
 		if !errors.Is(err, observatory.ErrUnauthorized) {
+			s.byAccount.forgive(name, now)
+			s.byAddress.forgive(addr, now)
 			s.failErr(w, r, err)
 			return
 		}
-		s.byAccount.fail(name, now)
-		s.byAddress.fail(addr, now)
 		s.log.Info("sign-in failed", "user", name, "addr", addr)
 		view.Message = "Usuario o contraseña incorrectos. / Wrong user name or password."
 		s.render(w, r, http.StatusUnauthorized, "login", view)
 		return
 	}
 	s.byAccount.reset(name)
+	s.byAddress.forgive(addr, now)
 	secret, err := s.cfg.Accounts.CreateSession(r.Context(), u.Name, s.cfg.SessionTTL)
 	if err != nil {
 		s.failErr(w, r, err)
@@ -73,6 +74,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	s.setSessionCookie(w, r, secret)
 	s.log.Info("signed in", "user", u.Name, "addr", addr)
 	http.Redirect(w, r, view.Next, http.StatusSeeOther)
+}
+
+// throttled answers a sign-in refused because of too many failures.
+func (s *Server) throttled(w http.ResponseWriter, r *http.Request, view loginView, name, addr string, wait time.Duration) {
+	minutes := int(wait.Minutes()) + 1
+	view.Message = fmt.Sprintf("Demasiados intentos fallidos; espere %d minutos. / Too many failed attempts; wait %d minutes.", minutes, minutes)
+	w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+	s.log.Warn("sign-in throttled", "user", name, "addr", addr)
+	s.render(w, r, http.StatusTooManyRequests, "login", view)
 }
 
 // logout serves POST /logout: end this session (or, with everywhere=1,

@@ -3,7 +3,9 @@ package webui_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -11,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"observatory"
+	"observatory/webui"
 )
 
 const crSource = `{"name":"La Nación","country":"CR","medium":"print","homepage":"https://www.nacion.com/","feeds":["https://www.nacion.com/arc/outboundfeeds/rss/"],"active":true}`
@@ -282,6 +285,69 @@ func TestSignInThrottling(t *testing.T) {
 	e.clk.Advance(16 * time.Minute)
 	if resp := e.postForm(c, "/login", url.Values{"name": {"analyst"}, "password": {testPassword}}); resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("after the window: status %d, want 303", resp.StatusCode)
+	}
+}
+
+// slowAccounts holds every password check until the test releases them,
+// and counts the checks that started.
+type slowAccounts struct {
+	webui.Accounts
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (a *slowAccounts) CheckPassword(ctx context.Context, name, password string) (*observatory.User, error) {
+	a.entered <- struct{}{}
+	<-a.release
+	return a.Accounts.CheckPassword(ctx, name, password)
+}
+
+// TestSignInThrottlingConcurrent: attempts made at the same time count
+// against the limit as they start, not as they fail, so that a burst of
+// guesses sent together gets no more password checks than the limit.
+func TestSignInThrottlingConcurrent(t *testing.T) {
+	e := newEnv(t, observatory.Policy{})
+	const burst = 12
+	acc := &slowAccounts{Accounts: e.db, entered: make(chan struct{}, burst), release: make(chan struct{})}
+	s, err := webui.New(webui.Config{Search: e.ix, Store: e.db, Accounts: acc, Logger: slog.New(slog.DiscardHandler), Now: e.clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	statuses := make(chan int, burst)
+	for range burst {
+		go func() {
+			resp, err := http.PostForm(srv.URL+"/login", url.Values{"name": {"analyst"}, "password": {"wrong guess"}})
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			drain(resp)
+			statuses <- resp.StatusCode
+		}()
+	}
+	// Every attempt either reaches the password check or is refused.
+	checks, refused := 0, 0
+	for checks+refused < burst {
+		select {
+		case <-acc.entered:
+			checks++
+		case st := <-statuses:
+			if st != http.StatusTooManyRequests {
+				t.Fatalf("an attempt answered %d before any check ended; want 429", st)
+			}
+			refused++
+		}
+	}
+	close(acc.release)
+	for range checks {
+		if st := <-statuses; st != http.StatusUnauthorized {
+			t.Errorf("checked attempt: status %d, want 401", st)
+		}
+	}
+	if checks > 5 {
+		t.Errorf("%d passwords checked out of a burst of %d; want at most 5 (the per-account limit)", checks, burst)
 	}
 }
 

@@ -20,27 +20,43 @@ func newThrottle(limit int, window time.Duration) *throttle {
 	return &throttle{limit: limit, window: window, fails: make(map[string][]time.Time)}
 }
 
-// blocked reports whether key is locked out at now, and for how long.
-func (t *throttle) blocked(key string, now time.Time) (bool, time.Duration) {
+// attempt reports whether key is locked out at now, and for how long;
+// when it is not, it records an attempt at now, counted as a failure
+// until forgive takes it back. Counting attempts as they start, not as
+// they fail, keeps a burst of concurrent guesses within the limit.
+func (t *throttle) attempt(key string, now time.Time) (blocked bool, wait time.Duration) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	f := t.prune(key, now)
-	if len(f) < t.limit {
-		return false, 0
+	if len(f) >= t.limit {
+		return true, f[0].Add(t.window).Sub(now)
 	}
-	return true, f[0].Add(t.window).Sub(now)
-}
-
-// fail records a failure of key at now.
-func (t *throttle) fail(key string, now time.Time) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.fails[key] = append(t.prune(key, now), now)
+	t.fails[key] = append(f, now)
 	if len(t.fails) > 100000 { // bound memory under a spray of names
 		for k := range t.fails {
 			t.prune(k, now)
 		}
 	}
+	return false, 0
+}
+
+// forgive takes back one attempt of key recorded at at (it succeeded, or
+// was not made after all).
+func (t *throttle) forgive(key string, at time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.fails[key]
+	for i := range f {
+		if f[i].Equal(at) {
+			f = append(f[:i:i], f[i+1:]...)
+			break
+		}
+	}
+	if len(f) == 0 {
+		delete(t.fails, key)
+		return
+	}
+	t.fails[key] = f
 }
 
 // reset forgets key's failures (after a successful sign-in).
