@@ -318,8 +318,14 @@ func (c *Classifier) Analyze(title, body string) Result {
 	clear(s.fired)
 	fields := [2]string{title, body}
 	var sents [2][]span
-	// The body first: an exclusion of text scope that fires in it covers
-	// the title too.
+	// An exclusion of text scope that applies in one field covers the
+	// other: the title is read for them first, then the body is scored,
+	// then the title.
+	if title != "" && body != "" && m.hasTextScope {
+		m.scan(title, s)
+		m.phrasesOf(s)
+		m.markFired(s)
+	}
 	for _, f := range [2]int{1, 0} {
 		text := fields[f]
 		if text == "" {

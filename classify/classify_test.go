@@ -319,10 +319,15 @@ func TestTextScopeExclusion(t *testing.T) {
 		if ts.Score != tt.want {
 			t.Errorf("%s: score = %v, want %v", tt.not, ts.Score, tt.want)
 		}
-		// A text-scope exclusion that fires in the body covers the title.
+		// A text-scope exclusion that fires in the body covers the title,
+		// and one that fires in the title covers the body.
 		ts, _ = c.Analyze("Nueva remesa", body).Tag("migration")
 		if tt.want == 0 && ts.Score != 0 {
 			t.Errorf("%s: title still scores %v", tt.not, ts.Score)
+		}
+		ts, _ = c.Analyze("Llega una remesa de vacunas", "La remesa llegó el lunes.").Tag("migration")
+		if tt.want == 0 && ts.Score != 0 {
+			t.Errorf("%s: body still scores %v", tt.not, ts.Score)
 		}
 	}
 }

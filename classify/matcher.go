@@ -39,6 +39,8 @@ type matcher struct {
 	byOpA   [][]int32 // operand id → rules whose A side it is
 	excl    [][]int32 // tag index → exclusion rules
 	hasExcl bool
+	// hasTextScope: some exclusion covers the whole text (NOT TEXT).
+	hasTextScope bool
 }
 
 const (
@@ -139,6 +141,7 @@ func compile(lx *lexicon) *matcher {
 		if r.exclude {
 			m.excl[cr.tagIdx] = append(m.excl[cr.tagIdx], idx)
 			m.hasExcl = true
+			m.hasTextScope = m.hasTextScope || r.textScope
 		}
 	}
 	m.byOpA = make([][]int32, len(m.ops))
@@ -550,6 +553,25 @@ func (m *matcher) partner(s *scratch, r *crule, a occ, excluded func(occ) bool) 
 		return bi
 	}
 	return -1
+}
+
+// markFired records the text-scope exclusions that apply somewhere in the
+// field just scanned, so that they cover the other field too.
+func (m *matcher) markFired(s *scratch) {
+	for _, rules := range m.excl {
+		for _, ri := range rules {
+			r := &m.rules[ri]
+			if !r.textScope || s.fired[ri] {
+				continue
+			}
+			for _, ai := range s.opOcc[r.a] {
+				if r.kind == ruleTerm || m.partner(s, r, s.occs[ai], nil) >= 0 {
+					s.fired[ri] = true
+					break
+				}
+			}
+		}
+	}
 }
 
 // evaluate runs exclusions and rules over one field and appends matches.
