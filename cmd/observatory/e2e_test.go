@@ -55,16 +55,24 @@ func run(t *testing.T, ctx context.Context, args ...string) (int, string, string
 	return code, out.String(), errb.String()
 }
 
-// server runs "serve" in the background and returns its base URL and a
-// function that stops it and returns its exit code.
+// server runs "serve --no-crawl" in the background and returns its base
+// URL and a function that stops it and returns its exit code.
 func server(t *testing.T, args ...string) (string, func() int) {
+	t.Helper()
+	return serverWith(t, args, "--no-crawl")
+}
+
+// serverWith is server with the global flags and serve's own flags given.
+func serverWith(t *testing.T, global []string, serveArgs ...string) (string, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	var errb syncBuffer
 	done := make(chan int, 1)
+	args := append(slices.Clone(global), "serve", "--addr", "127.0.0.1:0")
+	args = append(args, serveArgs...)
 	go func() {
-		code := Run(ctx, append(args, "serve", "--addr", "127.0.0.1:0", "--no-crawl"),
+		code := Run(ctx, args,
 			Stdio{In: strings.NewReader(""), Out: pw, Err: &errb}, func(string) string { return "" })
 		pw.Close()
 		done <- code
