@@ -124,6 +124,10 @@ func runRestore(ctx context.Context, app *App, args []string) error {
 	if err := copyFile(pos[0], tmp); err != nil {
 		return err
 	}
+	if err := store.CheckFile(tmp); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("%s is not a usable observatory backup: %w", pos[0], err)
+	}
 	check, err := store.Open(tmp, store.Options{Timeout: time.Second})
 	if err != nil {
 		os.Remove(tmp)
