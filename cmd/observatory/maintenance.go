@@ -105,9 +105,12 @@ func runBackup(ctx context.Context, app *App, args []string) error {
 	return nil
 }
 
-// runRestore replaces the store with a backup. The backup is checked by
-// opening it first; the old store is kept beside it as .before-restore;
-// the index is rebuilt from the restored store at the next start.
+// runRestore replaces the store with a backup. The backup is checked
+// first; a copy of the store it replaces is kept beside it (a new name
+// each time, so no earlier copy is overwritten); the index is rebuilt
+// from the restored store at the next start. The data directory stays
+// locked throughout, and the swap is one rename, so that neither a
+// server starting meanwhile nor a crash can find it without a store.
 func runRestore(ctx context.Context, app *App, args []string) error {
 	pos, err := parseFlags(newFlags(app, "restore"), args)
 	if err != nil {
@@ -117,7 +120,8 @@ func runRestore(ctx context.Context, app *App, args []string) error {
 		return usagef("restore takes one FILE")
 	}
 	// Hold the data directory while we work, so a server cannot start.
-	if _, err := app.Store(ctx); err != nil {
+	db, err := app.Store(ctx)
+	if err != nil {
 		return err
 	}
 	tmp := app.storePath() + ".restore"
@@ -128,22 +132,23 @@ func runRestore(ctx context.Context, app *App, args []string) error {
 		os.Remove(tmp)
 		return fmt.Errorf("%s is not a usable observatory backup: %w", pos[0], err)
 	}
-	check, err := store.Open(tmp, store.Options{Timeout: time.Second})
+	// The restored file stays open, and so locked, until the index is
+	// gone: a server started after the swap waits for it.
+	restored, err := store.Open(tmp, store.Options{Timeout: time.Second})
 	if err != nil {
 		os.Remove(tmp)
 		return fmt.Errorf("%s is not a usable observatory backup: %w", pos[0], err)
 	}
-	n, err := check.QueueAllForIndex(ctx)
-	check.Close()
+	defer restored.Close()
+	n, err := restored.QueueAllForIndex(ctx)
 	if err != nil {
 		os.Remove(tmp)
 		return err
 	}
-	if err := app.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(app.storePath(), app.storePath()+".before-restore"); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return err
+	kept, err := keepPrevious(ctx, db, app.storePath()+".before-restore")
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("keeping a copy of the current store: %w", err)
 	}
 	if err := os.Rename(tmp, app.storePath()); err != nil {
 		return err
@@ -152,8 +157,23 @@ func runRestore(ctx context.Context, app *App, args []string) error {
 		return err
 	}
 	fmt.Fprintf(app.Stdio.Out, "restored %s (%d articles); the previous store is %s; the index is rebuilt at the next start\n",
-		pos[0], n, filepath.Base(app.storePath())+".before-restore")
+		pos[0], n, filepath.Base(kept))
 	return nil
+}
+
+// keepPrevious writes a consistent copy of db under name, or under name
+// with a number added if that file exists, and returns the name used.
+func keepPrevious(ctx context.Context, db *store.DB, name string) (string, error) {
+	path := name
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+			break
+		} else if err != nil {
+			return "", err
+		}
+		path = fmt.Sprintf("%s-%d", name, i)
+	}
+	return path, db.Backup(ctx, path)
 }
 
 func copyFile(src, dst string) error {
