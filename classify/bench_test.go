@@ -9,11 +9,16 @@ import (
 	"unicode/utf8"
 )
 
-// corpus is the dev set's titles and bodies: real Spanish news pages and
-// written news texts.
+// corpus is the first dev set's titles and bodies: real Spanish news
+// pages and written news texts.
 func corpus(tb testing.TB) []Item {
 	tb.Helper()
-	items, err := LoadDevSet(filepath.Join("testdata", "devset.jsonl"))
+	return loadCorpus(tb, "devset.jsonl")
+}
+
+func loadCorpus(tb testing.TB, name string) []Item {
+	tb.Helper()
+	items, err := LoadDevSet(filepath.Join("testdata", name))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -56,9 +61,17 @@ func rawScan(items []Item) int {
 // walk alone), and reports the ratios.
 //
 //	go test -run '^$' -bench BenchmarkClassify -cpu 1 ./classify/
-func BenchmarkClassify(b *testing.B) {
+func BenchmarkClassify(b *testing.B) { benchmarkClassify(b, corpus(b)) }
+
+// BenchmarkClassifyNews is BenchmarkClassify on the full-length news
+// articles (devset-news.jsonl): denser in lexicon words than most of what
+// the crawler brings, so slower.
+//
+//	go test -run '^$' -bench BenchmarkClassifyNews -cpu 1 ./classify/
+func BenchmarkClassifyNews(b *testing.B) { benchmarkClassify(b, loadCorpus(b, "devset-news.jsonl")) }
+
+func benchmarkClassify(b *testing.B, items []Item) {
 	c := newDefault(b)
-	items := corpus(b)
 	size := corpusBytes(items)
 	// The baselines are timed in the same run (testing.Benchmark cannot be
 	// nested in a benchmark): repeat each for at least half a second.

@@ -356,22 +356,32 @@ func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, maxEv
 	m := st.m
 	res := Result{LexiconVersion: st.version}
 	byTag := make([][]match, len(topTags()))
+	counts := make([]int, len(topTags()))
+	for _, mt := range ev {
+		counts[m.rules[mt.rule].tagIdx]++
+	}
+	for t, n := range counts {
+		byTag[t] = make([]match, 0, n)
+	}
 	for _, mt := range ev {
 		t := m.rules[mt.rule].tagIdx
 		byTag[t] = append(byTag[t], mt)
 	}
+	seen := map[int32]int{}
+	cache := sentenceCache{}
+	res.Tags = make([]TagScore, 0, len(topTags()))
 	for ti, tag := range topTags() {
 		set := st.lx.settings[tag]
 		cat, _ := LookupCategory(tag)
 		ts := TagScore{Tag: tag, LabelES: cat.LabelES, LabelEN: cat.LabelEN, Threshold: set.Threshold, Subtags: []SubtagScore{}, Explanation: []Evidence{}}
-		matches := suppressContained(m, byTag[ti])
 		// Order: title first, then position; repeats of one rule decay.
-		slices.SortStableFunc(matches, func(a, b match) int {
+		slices.SortStableFunc(byTag[ti], func(a, b match) int {
 			return cmp.Or(cmp.Compare(a.field, b.field), cmp.Compare(a.ao.start, b.ao.start), cmp.Compare(a.rule, b.rule))
 		})
-		seen := map[int32]int{}
-		var sc []scored
-		subScore := map[string]float64{}
+		matches := suppressContained(m, byTag[ti])
+		clear(seen)
+		sc := make([]scored, 0, len(matches))
+		subScore := make(map[string]float64, 4)
 		for _, mt := range matches {
 			r := &m.rules[mt.rule]
 			w := r.weight * math.Pow(set.Decay, float64(seen[mt.rule]))
@@ -409,8 +419,9 @@ func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, maxEv
 				return cmp.Or(cmp.Compare(a.mt.field, b.mt.field), cmp.Compare(a.mt.ao.start, b.mt.ao.start))
 			})
 		}
+		ts.Explanation = make([]Evidence, 0, len(sc))
 		for _, x := range sc {
-			ts.Explanation = append(ts.Explanation, evidenceOf(m, x, fields, sents))
+			ts.Explanation = append(ts.Explanation, evidenceOf(m, x, fields, sents, cache))
 		}
 		res.Tags = append(res.Tags, ts)
 	}
@@ -422,41 +433,47 @@ func round2(v float64) float64 { return math.Round(v*100) / 100 }
 // suppressContained keeps, among the term matches of one tag in one field,
 // the longest: a term inside a longer term of the same tag does not count
 // twice (leftmost-longest), and of two terms on the same words the heavier
-// counts.
+// counts (the earlier rule, if they weigh the same). ms is sorted by
+// field, position and rule; the result keeps that order.
 func suppressContained(m *matcher, ms []match) []match {
-	out := ms[:0:0]
+	out := make([]match, 0, len(ms))
+	// The terms that may contain words lo..hi of field f start at most
+	// maxPhraseWords-1 words before hi and at the latest at lo.
+	containing := func(f int8, lo, hi int32, yield func(j int, b match) bool) {
+		k, _ := slices.BinarySearchFunc(ms, hi-maxPhraseWords+1, func(b match, t int32) int {
+			return cmp.Or(cmp.Compare(b.field, f), cmp.Compare(b.ao.tok0, t))
+		})
+		for j := k; j < len(ms) && ms[j].field == f && ms[j].ao.tok0 <= lo; j++ {
+			if m.rules[ms[j].rule].kind == ruleTerm && ms[j].ao.tok1 >= hi && !yield(j, ms[j]) {
+				return
+			}
+		}
+	}
 	for i, a := range ms {
+		keep := true
 		if m.rules[a.rule].kind != ruleTerm {
 			// A rule whose two sides both lie inside one term of the tag
 			// ("mujer … migrante" inside "mujeres migrantes") adds nothing.
-			covered := false
-			for _, b := range ms {
-				if b.field == a.field && m.rules[b.rule].kind == ruleTerm &&
-					b.ao.tok0 <= min(a.ao.tok0, a.bo.tok0) && max(a.ao.tok1, a.bo.tok1) <= b.ao.tok1 {
-					covered = true
-					break
+			containing(a.field, min(a.ao.tok0, a.bo.tok0), max(a.ao.tok1, a.bo.tok1), func(int, match) bool {
+				keep = false
+				return false
+			})
+		} else {
+			wa := math.Abs(m.rules[a.rule].weight)
+			containing(a.field, a.ao.tok0, a.ao.tok1, func(j int, b match) bool {
+				if j == i {
+					return true
 				}
-			}
-			if !covered {
-				out = append(out, a)
-			}
-			continue
-		}
-		drop := false
-		for j, b := range ms {
-			if i == j || b.field != a.field || m.rules[b.rule].kind != ruleTerm {
-				continue
-			}
-			if b.ao.tok0 <= a.ao.tok0 && a.ao.tok1 <= b.ao.tok1 {
 				longer := b.ao.tok1-b.ao.tok0 > a.ao.tok1-a.ao.tok0
-				wa, wb := math.Abs(m.rules[a.rule].weight), math.Abs(m.rules[b.rule].weight)
+				wb := math.Abs(m.rules[b.rule].weight)
 				if longer || wb > wa || (wb == wa && j < i) {
-					drop = true
-					break
+					keep = false
+					return false
 				}
-			}
+				return true
+			})
 		}
-		if !drop {
+		if keep {
 			out = append(out, a)
 		}
 	}
@@ -470,7 +487,7 @@ func fieldName(f int8) string {
 	return "body"
 }
 
-func evidenceOf(m *matcher, x scored, fields [2]string, sents [2][]span) Evidence {
+func evidenceOf(m *matcher, x scored, fields [2]string, sents [2][]span, cache sentenceCache) Evidence {
 	r := &m.rules[x.mt.rule]
 	text := fields[x.mt.field]
 	term := formOf(m, r.a, x.mt.ao.phrase)
@@ -489,7 +506,7 @@ func evidenceOf(m *matcher, x scored, fields [2]string, sents [2][]span) Evidenc
 	return Evidence{
 		Evidence: observatory.Evidence{
 			Term:     term,
-			Sentence: sentenceAround(text, sents[x.mt.field], start, end),
+			Sentence: cache.around(x.mt.field, text, sents[x.mt.field], start, end),
 			Field:    fieldName(x.mt.field),
 			Position: x.mt.ao.start,
 			Subtag:   r.subtag,
@@ -519,19 +536,7 @@ const maxSentence = 320
 // as written, with runs of white space collapsed, cut to a window around the
 // match when very long.
 func sentenceAround(text string, sents []span, start, end int) string {
-	lo, hi := start, end
-	for _, sp := range sents {
-		if sp.start <= start && start < sp.end+1 {
-			lo = sp.start
-		}
-		if sp.start <= end && end <= sp.end {
-			hi = sp.end
-			break
-		}
-	}
-	if hi < end {
-		hi = end
-	}
+	lo, hi := sentenceBounds(sents, start, end)
 	prefix, suffix := "", ""
 	if hi-lo > maxSentence {
 		pad := max((maxSentence-(end-start))/2, 40)
@@ -551,6 +556,45 @@ func sentenceAround(text string, sents []span, start, end int) string {
 		}
 	}
 	return prefix + collapseSpace(text[lo:hi]) + suffix
+}
+
+// sentenceBounds returns the bytes of the sentence (or sentences) that
+// hold [start,end).
+func sentenceBounds(sents []span, start, end int) (lo, hi int) {
+	lo, hi = start, end
+	// Spans are sorted and disjoint: skip those that end before start.
+	k, _ := slices.BinarySearchFunc(sents, start, func(sp span, t int) int { return cmp.Compare(sp.end+1, t+1) })
+	for _, sp := range sents[k:] {
+		if sp.start <= start && start < sp.end+1 {
+			lo = sp.start
+		}
+		if sp.start <= end && end <= sp.end {
+			hi = sp.end
+			break
+		}
+	}
+	if hi < end {
+		hi = end
+	}
+	return lo, hi
+}
+
+// sentenceCache holds the quoted sentences of one text by field and
+// bounds: several matches of a text fall in the same sentence.
+type sentenceCache map[[3]int]string
+
+func (c sentenceCache) around(field int8, text string, sents []span, start, end int) string {
+	lo, hi := sentenceBounds(sents, start, end)
+	if hi-lo > maxSentence {
+		return sentenceAround(text, sents, start, end)
+	}
+	k := [3]int{int(field), lo, hi}
+	q, ok := c[k]
+	if !ok {
+		q = collapseSpace(text[lo:hi])
+		c[k] = q
+	}
+	return q
 }
 
 func collapseSpace(s string) string {

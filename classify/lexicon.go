@@ -577,6 +577,10 @@ func (rs *resolver) list(name, file string, line int) (resolvedList, error) {
 
 var errEmptyPattern = errors.New("no word in it")
 
+// maxPhraseWords bounds a phrase, so that a match can only lie inside the
+// terms that start a few words before it.
+const maxPhraseWords = 8
+
 // parsePattern reads "solicitante~ de asilo" into a phrase.
 func parsePattern(s, lang string) (phrase, error) {
 	var p phrase
@@ -618,8 +622,8 @@ func parsePattern(s, lang string) (phrase, error) {
 	if len(p) == 0 {
 		return nil, errEmptyPattern
 	}
-	if len(p) > 8 {
-		return nil, fmt.Errorf("a phrase has at most 8 words")
+	if len(p) > maxPhraseWords {
+		return nil, fmt.Errorf("a phrase has at most %d words", maxPhraseWords)
 	}
 	return p, nil
 }
