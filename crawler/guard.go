@@ -27,11 +27,17 @@ var blockedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("198.51.100.0/24"), // documentation
 	netip.MustParsePrefix("203.0.113.0/24"),  // documentation
 	netip.MustParsePrefix("240.0.0.0/4"),     // reserved, broadcast
+	netip.MustParsePrefix("::/96"),           // IPv4-compatible (deprecated): embeds an IPv4 address
+	netip.MustParsePrefix("::ffff:0:0:0/96"), // IPv4-translated (SIIT): embeds an IPv4 address
 	netip.MustParsePrefix("64:ff9b::/96"),    // NAT64: may embed any IPv4 address
 	netip.MustParsePrefix("64:ff9b:1::/48"),  // local-use NAT64
+	netip.MustParsePrefix("2001::/23"),       // IETF protocol assignments, Teredo (embeds IPv4) among them
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
 	netip.MustParsePrefix("2002::/16"),       // 6to4: may embed any IPv4 address
 	netip.MustParsePrefix("100::/64"),        // discard
+	netip.MustParsePrefix("3fff::/20"),       // documentation (RFC 9637)
+	netip.MustParsePrefix("5f00::/16"),       // SRv6 segment identifiers
+	netip.MustParsePrefix("fec0::/10"),       // site-local (deprecated, still routed inside some networks)
 }
 
 // blocked reports whether a must not be reached unless private networks

@@ -97,3 +97,47 @@ func TestGuard(t *testing.T) {
 		t.Errorf("the inner server got %d requests, want 2 (only the allowed cases)", n)
 	}
 }
+
+// TestBlockedRanges checks the guard's address predicate against the
+// special-purpose ranges of the IANA registries (IPv4 and IPv6), IPv4
+// addresses embedded in IPv6 among them, and a few public addresses.
+func TestBlockedRanges(t *testing.T) {
+	cases := []struct {
+		addr    string
+		blocked bool
+	}{
+		{"8.8.8.8", false},
+		{"200.91.75.1", false},
+		{"2606:4700:4700::1111", false},
+		{"2800:3f0:4001:80a::200e", false},
+		{"127.0.0.1", true},
+		{"10.1.2.3", true},
+		{"172.16.0.1", true},
+		{"192.168.1.1", true},
+		{"169.254.169.254", true},
+		{"100.100.100.200", true},
+		{"0.0.0.0", true},
+		{"255.255.255.255", true},
+		{"::1", true},
+		{"::", true},
+		{"::ffff:127.0.0.1", true},                     // IPv4-mapped
+		{"::127.0.0.1", true},                          // IPv4-compatible (deprecated)
+		{"::169.254.169.254", true},                    // IPv4-compatible metadata address
+		{"::ffff:0:169.254.169.254", true},             // IPv4-translated (SIIT)
+		{"64:ff9b::a9fe:a9fe", true},                   // NAT64 of the metadata address
+		{"2002:a9fe:a9fe::1", true},                    // 6to4 of the metadata address
+		{"2001:0:4136:e378:8000:63bf:3fff:fdd2", true}, // Teredo
+		{"fc00::1", true},
+		{"fd12:3456::1", true},
+		{"fe80::1", true},
+		{"fec0::1", true}, // site-local (deprecated)
+		{"ff02::1", true},
+		{"2001:db8::1", true},
+		{"3fff::1", true}, // documentation (RFC 9637)
+	}
+	for _, tc := range cases {
+		if got := blocked(netip.MustParseAddr(tc.addr)); got != tc.blocked {
+			t.Errorf("blocked(%s) = %v, want %v", tc.addr, got, tc.blocked)
+		}
+	}
+}
