@@ -85,8 +85,7 @@ func (s *Server) apiActor(w http.ResponseWriter, r *http.Request) {
 
 // apiActorCreate serves POST /api/v1/actors: 201 with the stored actor.
 func (s *Server) apiActorCreate(w http.ResponseWriter, r *http.Request) {
-	if currentUser(r) == nil {
-		s.allow(w, r, observatory.Create, observatory.ResActor, "")
+	if !s.allowAny(w, r, observatory.Create, observatory.ResActor) {
 		return
 	}
 	var a observatory.Actor
@@ -95,7 +94,7 @@ func (s *Server) apiActorCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.Normalize()
-	if !s.allow(w, r, observatory.Create, observatory.ResActor, a.Country) {
+	if !s.allowIn(w, r, observatory.Create, observatory.ResActor, a.Country) {
 		return
 	}
 	if err := s.cfg.Store.CreateActor(r.Context(), &a, userName(r)); err != nil {
@@ -131,7 +130,7 @@ func (s *Server) apiActorUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	a.ID = old.ID
 	a.Normalize()
-	if a.Country != old.Country && !s.allow(w, r, observatory.Edit, observatory.ResActor, a.Country) {
+	if a.Country != old.Country && !s.allowIn(w, r, observatory.Edit, observatory.ResActor, a.Country) {
 		return
 	}
 	g := guard(s.cfg.Policy, currentUser(r), observatory.Edit, observatory.ResActor, actorCountry, a.Country)
@@ -325,7 +324,7 @@ func (s *Server) actorCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	a := actorFromForm(r.PostForm, observatory.Actor{})
 	a.Normalize()
-	if _, known := observatory.LookupCountry(a.Country); known && !s.allow(w, r, observatory.Create, observatory.ResActor, a.Country) {
+	if !s.allowIn(w, r, observatory.Create, observatory.ResActor, a.Country) {
 		return
 	}
 	if err := s.cfg.Store.CreateActor(r.Context(), &a, userName(r)); err != nil {
@@ -354,7 +353,7 @@ func (s *Server) actorUpdate(w http.ResponseWriter, r *http.Request) {
 	a := actorFromForm(r.PostForm, *old)
 	a.ID = old.ID
 	a.Normalize()
-	if a.Country != old.Country && !s.allow(w, r, observatory.Edit, observatory.ResActor, a.Country) {
+	if a.Country != old.Country && !s.allowIn(w, r, observatory.Edit, observatory.ResActor, a.Country) {
 		return
 	}
 	g := guard(s.cfg.Policy, currentUser(r), observatory.Edit, observatory.ResActor, actorCountry, a.Country)

@@ -97,6 +97,51 @@ func TestSourcePermissionsHTTP(t *testing.T) {
 	}
 }
 
+// TestCoordinatorInvalidCountryIs400: a coordinator who sends a record
+// without a valid country made an invalid request, not a forbidden one:
+// the answer is 400 naming the field, through the API and the forms, as
+// for an administrator.
+func TestCoordinatorInvalidCountryIs400(t *testing.T) {
+	e := newEnv(t, observatory.Policy{})
+	ctx := context.Background()
+	c := e.login("coord-cr")
+	src := &observatory.Source{Name: "Propia", Country: "CR", Medium: "online", Homepage: "https://propia.example.org/", Active: true}
+	if err := e.db.CreateSource(ctx, src, "test"); err != nil {
+		t.Fatal(err)
+	}
+	act := &observatory.Actor{Name: "Red Propia", Country: "CR", Kind: "ngo"}
+	if err := e.db.CreateActor(ctx, act, "test"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ method, path, body string }{
+		{"POST", "/api/v1/sources", `{"name":"Sin país","medium":"radio","homepage":"https://sinpais.example.org/"}`},
+		{"POST", "/api/v1/sources", `{"name":"País raro","country":"XX","medium":"radio","homepage":"https://raro.example.org/"}`},
+		{"PUT", "/api/v1/sources/" + src.ID, `{"name":"Propia","country":"XX","medium":"online","homepage":"https://propia.example.org/"}`},
+		{"POST", "/api/v1/actors", `{"name":"Sin país","kind":"ngo"}`},
+		{"PUT", "/api/v1/actors/" + act.ID, `{"name":"Red Propia","kind":"ngo","country":"XX"}`},
+	} {
+		resp, body := e.do(c, tc.method, tc.path, tc.body)
+		var v struct {
+			Fields map[string]string `json:"fields"`
+		}
+		decode(t, body, &v)
+		if resp.StatusCode != http.StatusBadRequest || v.Fields["country"] == "" {
+			t.Errorf("%s %s %s: status %d, body %s; want 400 naming country", tc.method, tc.path, tc.body, resp.StatusCode, body)
+		}
+	}
+	for _, tc := range []struct {
+		path string
+		form url.Values
+	}{
+		{"/sources/" + src.ID, url.Values{"name": {"Propia"}, "country": {"XX"}, "medium": {"online"}, "homepage": {"https://propia.example.org/"}}},
+		{"/actors/" + act.ID, url.Values{"name": {"Red Propia"}, "country": {"XX"}, "kind": {"ngo"}}},
+	} {
+		if resp := e.postForm(c, tc.path, tc.form); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("POST %s with country XX: status %d, want 400 (the form again, naming the field)", tc.path, resp.StatusCode)
+		}
+	}
+}
+
 func TestPrivateMode(t *testing.T) {
 	e := newEnv(t, observatory.Policy{Private: true})
 	anon := e.client()

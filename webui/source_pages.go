@@ -272,7 +272,7 @@ func (s *Server) sourceCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	src := sourceFromForm(r.PostForm, observatory.Source{})
 	src.Normalize()
-	if _, known := observatory.LookupCountry(src.Country); known && !s.allow(w, r, observatory.Create, observatory.ResSource, src.Country) {
+	if !s.allowIn(w, r, observatory.Create, observatory.ResSource, src.Country) {
 		return
 	}
 	if err := s.cfg.Store.CreateSource(r.Context(), &src, userName(r)); err != nil {
@@ -310,7 +310,7 @@ func (s *Server) sourceUpdate(w http.ResponseWriter, r *http.Request) {
 	src := sourceFromForm(r.PostForm, *old)
 	src.ID = old.ID
 	src.Normalize()
-	if src.Country != old.Country && !s.allow(w, r, observatory.Edit, observatory.ResSource, src.Country) {
+	if src.Country != old.Country && !s.allowIn(w, r, observatory.Edit, observatory.ResSource, src.Country) {
 		return
 	}
 	g := guard(s.cfg.Policy, currentUser(r), observatory.Edit, observatory.ResSource, sourceCountry, src.Country)

@@ -82,8 +82,7 @@ func decodeJSON(r *http.Request, v any) error {
 
 // apiSourceCreate serves POST /api/v1/sources: 201 with the stored source.
 func (s *Server) apiSourceCreate(w http.ResponseWriter, r *http.Request) {
-	if currentUser(r) == nil {
-		s.allow(w, r, observatory.Create, observatory.ResSource, "")
+	if !s.allowAny(w, r, observatory.Create, observatory.ResSource) {
 		return
 	}
 	var src observatory.Source
@@ -92,7 +91,7 @@ func (s *Server) apiSourceCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	src.Normalize()
-	if !s.allow(w, r, observatory.Create, observatory.ResSource, src.Country) {
+	if !s.allowIn(w, r, observatory.Create, observatory.ResSource, src.Country) {
 		return
 	}
 	if err := s.cfg.Store.CreateSource(r.Context(), &src, currentUser(r).Name); err != nil {
@@ -131,7 +130,7 @@ func (s *Server) apiSourceUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	src.ID = old.ID
 	src.Normalize()
-	if src.Country != old.Country && !s.allow(w, r, observatory.Edit, observatory.ResSource, src.Country) {
+	if src.Country != old.Country && !s.allowIn(w, r, observatory.Edit, observatory.ResSource, src.Country) {
 		return
 	}
 	g := guard(s.cfg.Policy, currentUser(r), observatory.Edit, observatory.ResSource, sourceCountry, src.Country)
