@@ -166,6 +166,7 @@ func TestInflection(t *testing.T) {
 		{"refugee", "en", []string{"refugee", "refugees"}},
 		{"family", "en", []string{"family", "families"}},
 		{"migrant", "fr", []string{"migrant", "migrants", "migrante", "migrantes"}},
+		{"refugie", "fr", []string{"refugie", "refugies", "refugiee", "refugiees"}}, // réfugié, folded
 	}
 	for _, tt := range tests {
 		got := inflect(tt.word, tt.lang)

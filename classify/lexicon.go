@@ -652,7 +652,9 @@ func inflect(w, lang string) []string {
 		case strings.HasSuffix(w, "al"):
 			add(w+"e", w+"es", w[:len(w)-2]+"aux")
 		case last == 'e':
-			add(w + "s")
+			// Folded, "réfugié" ends like "femme": add the feminine of a
+			// participle too (réfugiée, réfugiées); "femmee" matches nothing.
+			add(w+"s", w+"e", w+"es")
 		case last == 's' || last == 'x':
 			add(w+"e", w+"es")
 		default:
