@@ -77,8 +77,10 @@ func (a *Actor) Public() Actor {
 }
 
 // Normalize trims what a person types: upper-case country, lower-case
-// kind and areas, no empty or repeated list items.
+// kind and areas, no empty or repeated list items, and text that is valid
+// UTF-8.
 func (a *Actor) Normalize() {
+	validUTF8(&a.ID, &a.Name, &a.Kind, &a.Country, &a.Website, &a.Role, &a.Email, &a.Phone, &a.Notes)
 	a.ID = strings.TrimSpace(a.ID)
 	a.Name = strings.Join(strings.Fields(a.Name), " ")
 	a.Kind = strings.ToLower(strings.TrimSpace(a.Kind))

@@ -51,8 +51,11 @@ type Listing struct {
 }
 
 // Normalize trims and canonicalises the fields a person types: upper-case
-// country, lower-case medium, scope and languages, no empty or repeated URLs.
+// country, lower-case medium, scope and languages, no empty or repeated URLs,
+// and text that is valid UTF-8.
 func (s *Source) Normalize() {
+	validUTF8(&s.ID, &s.Name, &s.Country, &s.Medium, &s.Scope, &s.Homepage, &s.Focus, &s.Owner,
+		&s.Notes, &s.Schedule, &s.PollMax, &s.Evidence)
 	s.ID = strings.TrimSpace(s.ID)
 	s.Name = strings.Join(strings.Fields(s.Name), " ")
 	s.Country = strings.ToUpper(strings.TrimSpace(s.Country))
@@ -70,15 +73,25 @@ func (s *Source) Normalize() {
 	s.Feeds = cleanList(s.Feeds, nil)
 	s.Sitemaps = cleanList(s.Sitemaps, nil)
 	for i := range s.Listings {
+		validUTF8(&s.Listings[i].URL, &s.Listings[i].LinkSelector)
 		s.Listings[i].URL = strings.TrimSpace(s.Listings[i].URL)
 		s.Listings[i].LinkSelector = strings.TrimSpace(s.Listings[i].LinkSelector)
+	}
+}
+
+// validUTF8 replaces what is not UTF-8 in each string with U+FFFD, as
+// the store's JSON encoding would: the record checked and keyed (by its
+// homepage, say) is then the record stored.
+func validUTF8(fields ...*string) {
+	for _, f := range fields {
+		*f = strings.ToValidUTF8(*f, "\uFFFD")
 	}
 }
 
 func cleanList(in []string, f func(string) string) []string {
 	out := make([]string, 0, len(in))
 	for _, v := range in {
-		v = strings.TrimSpace(v)
+		v = strings.TrimSpace(strings.ToValidUTF8(v, "\uFFFD"))
 		if f != nil {
 			v = f(v)
 		}

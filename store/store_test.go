@@ -100,6 +100,33 @@ func TestSourcesCRUD(t *testing.T) {
 	}
 }
 
+// TestInvalidUTF8Homepage: bytes that are not UTF-8 (a form or a command
+// line in another encoding) must not make the homepage's uniqueness key
+// differ from the homepage stored (JSON stores U+FFFD for them): deleting
+// the source must free its homepage.
+func TestInvalidUTF8Homepage(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t)
+	s := source("Radio \xf1and\xfa", "https://radio.example/noticias-\xe1/")
+	if err := db.CreateSource(ctx, s, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.Source(ctx, s.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Homepage != s.Homepage || got.Name != s.Name {
+		t.Errorf("stored homepage %q name %q; the caller was told %q and %q", got.Homepage, got.Name, s.Homepage, s.Name)
+	}
+	if err := db.DeleteSource(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	again := source("Radio \xf1and\xfa", "https://radio.example/noticias-\xe1/")
+	if err := db.CreateSource(ctx, again, "ana"); err != nil {
+		t.Errorf("registering the homepage of a deleted source again: %v", err)
+	}
+}
+
 func TestSeedOnce(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openTemp(t)
