@@ -318,6 +318,7 @@ func (c *Classifier) Analyze(title, body string) Result {
 	clear(s.fired)
 	fields := [2]string{title, body}
 	var sents [2][]span
+	bodyWords := 0
 	// An exclusion of text scope that applies in one field covers the
 	// other: the title is read for them first, then the body is scored,
 	// then the title.
@@ -334,6 +335,7 @@ func (c *Classifier) Analyze(title, body string) Result {
 		n := len(s.ev)
 		m.scan(text, s)
 		if f == 1 {
+			bodyWords = s.tokens
 			s.noise = pageNoise(text, s.noise[:0])
 			s.dropHitsIn(s.noise)
 		}
@@ -343,7 +345,7 @@ func (c *Classifier) Analyze(title, body string) Result {
 			sents[f] = slices.Clone(s.sents)
 		}
 	}
-	return buildResult(st, s.ev, fields, sents, c.maxEvi)
+	return buildResult(st, s.ev, fields, sents, bodyWords, c.maxEvi)
 }
 
 // scored is a match with its contribution.
@@ -352,7 +354,7 @@ type scored struct {
 	weight float64
 }
 
-func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, maxEvi int) Result {
+func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, bodyWords, maxEvi int) Result {
 	m := st.m
 	res := Result{LexiconVersion: st.version}
 	byTag := make([][]match, len(topTags()))
@@ -403,7 +405,7 @@ func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, maxEv
 			}
 		}
 		ts.Score = round2(ts.Score)
-		ts.Assigned = ts.Score >= set.Threshold
+		ts.Assigned = ts.Score >= set.Threshold && !loneMention(set, matches, bodyWords)
 		for _, id := range subtagIDs(tag) {
 			v := round2(subScore[id])
 			if v == 0 {
@@ -429,6 +431,13 @@ func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, maxEv
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// loneMention reports whether a long text's only evidence for a tag is one
+// entry of the body, matched once: a story that mentions migration in
+// passing is not a migration story. @lone-mention-words sets "long".
+func loneMention(set tagSettings, matches []match, bodyWords int) bool {
+	return set.LoneMentionWords > 0 && bodyWords > set.LoneMentionWords && len(matches) == 1 && matches[0].field == 1
+}
 
 // suppressContained keeps, among the term matches of one tag in one field,
 // the longest: a term inside a longer term of the same tag does not count

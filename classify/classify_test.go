@@ -301,6 +301,27 @@ ilegales = 2
 	}
 }
 
+func TestLoneMention(t *testing.T) {
+	c := newOnly(t, map[string]string{"migration.es.txt": "@threshold 3\n@lone-mention-words 20\nmigrante~ = 3\nrefugiado~ = 3\n"})
+	long := strings.Repeat("El presidente habló de economía y de obras. ", 5)
+	tests := []struct {
+		name, title, body string
+		want              bool
+	}{
+		{"short body, one mention", "", "Llegan migrantes a la frontera.", true},
+		{"long body, one mention", "", long + "También mencionó a los migrantes.", false},
+		{"long body, two entries", "", long + "Mencionó a los migrantes y a los refugiados.", true},
+		{"long body, the entry twice", "", long + "Mencionó a los migrantes. Los migrantes esperan.", true},
+		{"long body, title match", "Migrantes en la agenda", long + "También mencionó a los migrantes.", true},
+	}
+	for _, tt := range tests {
+		ts, _ := c.Analyze(tt.title, tt.body).Tag("migration")
+		if ts.Assigned != tt.want {
+			t.Errorf("%s: assigned %v (score %v), want %v", tt.name, ts.Assigned, ts.Score, tt.want)
+		}
+	}
+}
+
 func TestTextScopeExclusion(t *testing.T) {
 	lex := func(not string) map[string]string {
 		return map[string]string{"migration.es.txt": "@threshold 3\n[remittances]\nremesa~ = 3\n" + not + " remesa~ SENT {vacuna~, dosis}\n"}

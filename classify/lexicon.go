@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"path"
 	"slices"
 	"strconv"
@@ -128,6 +129,9 @@ type tagSettings struct {
 	// SubtagCaps bound what a sub-tag's entries add to the tag's score: a
 	// weak frame corroborates other evidence but never decides alone.
 	SubtagCaps map[string]float64
+	// LoneMentionWords: in a body longer than this many words, one match
+	// alone (and none in the title) does not assign the tag; 0 = off.
+	LoneMentionWords int
 }
 
 var defaultSettings = tagSettings{Threshold: 3, SubtagThreshold: 2, TitleWeight: 2, Decay: 0.5}
@@ -474,6 +478,11 @@ func parseSetting(lx *lexicon, tag, line string, set map[string]map[string]strin
 			return fail("@decay must be between 0 and 1")
 		}
 		s.Decay = v
+	case "@lone-mention-words":
+		if v < 0 || v != math.Trunc(v) {
+			return fail("@lone-mention-words must be a whole number of words, 0 or more")
+		}
+		s.LoneMentionWords = int(v)
 	case "@subtag-cap":
 		if v < 0 {
 			return fail("@subtag-cap must not be negative")
@@ -485,7 +494,7 @@ func parseSetting(lx *lexicon, tag, line string, set map[string]map[string]strin
 		caps[strings.Fields(line)[1]] = v
 		s.SubtagCaps = caps
 	default:
-		return fail("unknown setting %s (known: @threshold, @subtag-threshold, @subtag-cap, @title-weight, @decay)", fields[0])
+		return fail("unknown setting %s (known: @threshold, @subtag-threshold, @subtag-cap, @lone-mention-words, @title-weight, @decay)", fields[0])
 	}
 	if set[tag] == nil {
 		set[tag] = make(map[string]string)

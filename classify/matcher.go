@@ -211,16 +211,17 @@ type span struct{ start, end int }
 
 // scratch is the per-call working memory, pooled.
 type scratch struct {
-	hits  []hit
-	words []int32
-	sents []span
-	occs  []occ
-	opOcc [][]int32    // operand id → occurrence indices
-	touch []int32      // operands with occurrences
-	excl  [][]exclSpan // tag index → excluded spans
-	ev    []match
-	noise []span // page furniture in the body (see pageNoise)
-	fired []bool // text-scope exclusion rule → it fired in a field of this text
+	hits   []hit
+	words  []int32
+	sents  []span
+	occs   []occ
+	opOcc  [][]int32    // operand id → occurrence indices
+	touch  []int32      // operands with occurrences
+	excl   [][]exclSpan // tag index → excluded spans
+	ev     []match
+	noise  []span // page furniture in the body (see pageNoise)
+	fired  []bool // text-scope exclusion rule → it fired in a field of this text
+	tokens int    // words in the field last scanned
 }
 
 // dropHitsIn removes the hits that start inside one of spans (sorted, as
@@ -413,6 +414,7 @@ func (m *matcher) scan(text string, s *scratch) {
 		end(len(text))
 	}
 	boundary(lastEnd)
+	s.tokens = int(tok + 1)
 }
 
 // newlineEndsSentence reports whether a line break ends a sentence, given
