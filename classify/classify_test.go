@@ -364,6 +364,7 @@ func TestPageNoise(t *testing.T) {
 		{"marker with colon", "Texto del artículo.\nLea también: Migración deporta a 40 personas\nOtro párrafo con punto final.",
 			[]string{"Lea también: Migración deporta a 40 personas"}},
 		{"nav line", "Texto.\nEconomía | Migración | Costa Rica\n", []string{"Economía | Migración | Costa Rica"}},
+		{"teaser", "Texto.\nBoric por expulsión de extranjeros: \"No es nuestra política\" Leer más\nFin.", []string{"Boric por expulsión de extranjeros: \"No es nuestra política\" Leer más"}},
 		{"section list", "Texto.\nMás de Sucesos:\nCapturan a tres venezolanos\nChoque en la autopista\n",
 			[]string{"Más de Sucesos:", "Capturan a tres venezolanos", "Choque en la autopista"}},
 		{"inline capitals", "El hombre fue detenido MIRA: Madre termina detenida. La Policía informó más tarde.",

@@ -21,7 +21,8 @@ import (
 //     line or a line of prose;
 //   - a section's link list ("Más de Sucesos:", "Más noticias de Economía:");
 //   - a navigation or tag line: three items or more separated by " | ",
-//     " · " or " • ", with no final full stop;
+//     " · " or " • ", with no final full stop; a short teaser that ends in
+//     "Leer más", "Read more", "Lire la suite";
 //   - inside a paragraph (extractors that join paragraphs), a marker
 //     followed by ":" — in capitals ("MIRA:"), or of several words ("le
 //     puede interesar:") — or one of the unmistakable markers with a capital
@@ -117,7 +118,7 @@ func pageNoise(text string, out []span) []span {
 				}
 				break
 			}
-			if navLine(line) {
+			if navLine(line) || teaserLine(line) {
 				out = append(out, span{start, end})
 				break
 			}
@@ -362,6 +363,23 @@ func navLine(line string) bool {
 	}
 	seps := strings.Count(line, " | ") + strings.Count(line, " · ") + strings.Count(line, " • ")
 	return seps >= 2 && wordCount(line) <= maxHeadlineWords+10
+}
+
+// teaserEnds end a teaser for another article: "… Leer más".
+var teaserEnds = []string{"leer más", "lee más", "ver más", "seguir leyendo", "siga leyendo", "read more", "lire la suite", "lire plus"}
+
+// teaserLine reports whether a line is a short teaser that links to
+// another article.
+func teaserLine(line string) bool {
+	if wordCount(line) > maxHeadlineWords+10 {
+		return false
+	}
+	for _, e := range teaserEnds {
+		if len(line) > len(e) && strings.EqualFold(line[len(line)-len(e):], e) {
+			return true
+		}
+	}
+	return false
 }
 
 // wordCount counts the words of s separated by ASCII white space.
