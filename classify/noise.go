@@ -371,12 +371,9 @@ var teaserEnds = []string{"leer más", "lee más", "ver más", "seguir leyendo",
 // teaserLine reports whether a line is a short teaser that links to
 // another article.
 func teaserLine(line string) bool {
-	if wordCount(line) > maxHeadlineWords+10 {
-		return false
-	}
 	for _, e := range teaserEnds {
 		if len(line) > len(e) && strings.EqualFold(line[len(line)-len(e):], e) {
-			return true
+			return wordCount(line) <= maxHeadlineWords+10
 		}
 	}
 	return false
