@@ -1,6 +1,7 @@
 package webui
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -54,10 +55,24 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
+	// The current password is a guess like a sign-in's, counted against
+	// the same per-account limit: a stolen session gets no more tries.
+	now := s.cfg.Now()
+	if blocked, wait := s.byAccount.attempt(u.Name, now); blocked {
+		s.log.Warn("password change throttled", "user", u.Name, "addr", clientAddr(r))
+		s.renderAccount(w, r, http.StatusTooManyRequests, accountView{Error: tooManyAttempts(w, wait)})
+		return
+	}
 	if _, err := s.cfg.Accounts.CheckPassword(r.Context(), u.Name, f.Get("current")); err != nil {
+		if !errors.Is(err, observatory.ErrUnauthorized) {
+			s.byAccount.forgive(u.Name, now)
+			s.failErr(w, r, err)
+			return
+		}
 		s.renderAccount(w, r, http.StatusBadRequest, accountView{Error: "La contraseña actual no es correcta. / The current password is wrong."})
 		return
 	}
+	s.byAccount.forgive(u.Name, now)
 	if f.Get("new") != f.Get("confirm") {
 		s.renderAccount(w, r, http.StatusBadRequest, accountView{Error: "Las contraseñas nuevas no coinciden. / The new passwords do not match."})
 		return

@@ -78,11 +78,17 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 
 // throttled answers a sign-in refused because of too many failures.
 func (s *Server) throttled(w http.ResponseWriter, r *http.Request, view loginView, name, addr string, wait time.Duration) {
-	minutes := int(wait.Minutes()) + 1
-	view.Message = fmt.Sprintf("Demasiados intentos fallidos; espere %d minutos. / Too many failed attempts; wait %d minutes.", minutes, minutes)
-	w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+	view.Message = tooManyAttempts(w, wait)
 	s.log.Warn("sign-in throttled", "user", name, "addr", addr)
 	s.render(w, r, http.StatusTooManyRequests, "login", view)
+}
+
+// tooManyAttempts sets Retry-After for a password check refused for wait,
+// and returns the message that says so.
+func tooManyAttempts(w http.ResponseWriter, wait time.Duration) string {
+	minutes := int(wait.Minutes()) + 1
+	w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
+	return fmt.Sprintf("Demasiados intentos fallidos; espere %d minutos. / Too many failed attempts; wait %d minutes.", minutes, minutes)
 }
 
 // logout serves POST /logout: end this session (or, with everywhere=1,

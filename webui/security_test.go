@@ -396,6 +396,29 @@ func TestSignInThrottlingConcurrent(t *testing.T) {
 	}
 }
 
+// TestPasswordChangeThrottled: the current password asked for by the
+// password change is a guess like any sign-in: someone holding a stolen
+// session must not get unlimited tries at it (and so the account).
+func TestPasswordChangeThrottled(t *testing.T) {
+	e := newEnv(t, observatory.Policy{})
+	c := e.login("analyst")
+	change := func(current string) *http.Response {
+		return e.postForm(c, "/account/password", url.Values{"current": {current}, "new": {"another long password"}, "confirm": {"another long password"}})
+	}
+	for i := range 5 {
+		if resp := change(fmt.Sprintf("guess number %d", i)); resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("wrong current password %d: status %d, want 400", i+1, resp.StatusCode)
+		}
+	}
+	if resp := change(testPassword); resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("right current password after 5 wrong ones: status %d, want 429", resp.StatusCode)
+	}
+	e.clk.Advance(16 * time.Minute)
+	if resp := change(testPassword); resp.StatusCode != http.StatusOK {
+		t.Errorf("after the window: status %d, want 200", resp.StatusCode)
+	}
+}
+
 func TestTokens(t *testing.T) {
 	e := newEnv(t, observatory.Policy{})
 	ctx := context.Background()
