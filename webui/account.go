@@ -63,10 +63,12 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 		s.renderAccount(w, r, http.StatusTooManyRequests, accountView{Error: tooManyAttempts(w, wait)})
 		return
 	}
-	if _, err := s.cfg.Accounts.CheckPassword(r.Context(), u.Name, f.Get("current")); err != nil {
+	if _, err := s.checkPassword(r.Context(), u.Name, f.Get("current")); err != nil {
 		if !errors.Is(err, observatory.ErrUnauthorized) {
 			s.byAccount.forgive(u.Name, now)
-			s.failErr(w, r, err)
+			s.passwordCheckFailed(w, r, err, func(msg string) {
+				s.renderAccount(w, r, http.StatusServiceUnavailable, accountView{Error: msg})
+			})
 			return
 		}
 		s.renderAccount(w, r, http.StatusBadRequest, accountView{Error: "La contraseña actual no es correcta. / The current password is wrong."})

@@ -46,12 +46,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.throttled(w, r, view, name, addr, wait)
 		return
 	}
-	u, err := s.cfg.Accounts.CheckPassword(r.Context(), name, password)
+	u, err := s.checkPassword(r.Context(), name, password)
 	if err != nil {
 		if !errors.Is(err, observatory.ErrUnauthorized) {
 			s.byAccount.forgive(name, now)
 			s.byAddress.forgive(addr, now)
-			s.failErr(w, r, err)
+			s.passwordCheckFailed(w, r, err, func(msg string) {
+				view.Message = msg
+				s.render(w, r, http.StatusServiceUnavailable, "login", view)
+			})
 			return
 		}
 		s.log.Info("sign-in failed", "user", name, "addr", addr)
@@ -81,6 +84,19 @@ func (s *Server) throttled(w http.ResponseWriter, r *http.Request, view loginVie
 	view.Message = tooManyAttempts(w, wait)
 	s.log.Warn("sign-in throttled", "user", name, "addr", addr)
 	s.render(w, r, http.StatusTooManyRequests, "login", view)
+}
+
+// passwordCheckFailed answers a password check that failed for another
+// reason than a wrong password: busy (503, with show given the message to
+// show the user) or a server fault.
+func (s *Server) passwordCheckFailed(w http.ResponseWriter, r *http.Request, err error, show func(msg string)) {
+	if !errors.Is(err, errBusy) {
+		s.failErr(w, r, err)
+		return
+	}
+	s.log.Warn("password check refused: too many at once", "addr", clientAddr(r))
+	w.Header().Set("Retry-After", "5")
+	show("El servidor está ocupado; inténtelo de nuevo en unos segundos. / The server is busy; try again in a few seconds.")
 }
 
 // tooManyAttempts sets Retry-After for a password check refused for wait,

@@ -354,7 +354,8 @@ func TestSignInThrottlingConcurrent(t *testing.T) {
 	e := newEnv(t, observatory.Policy{})
 	const burst = 12
 	acc := &slowAccounts{Accounts: e.db, entered: make(chan struct{}, burst), release: make(chan struct{})}
-	s, err := webui.New(webui.Config{Search: e.ix, Store: e.db, Accounts: acc, Logger: slog.New(slog.DiscardHandler), Now: e.clk.Now})
+	s, err := webui.New(webui.Config{Search: e.ix, Store: e.db, Accounts: acc, Logger: slog.New(slog.DiscardHandler), Now: e.clk.Now,
+		MaxPasswordChecks: burst})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,6 +400,53 @@ func TestSignInThrottlingConcurrent(t *testing.T) {
 // TestPasswordChangeThrottled: the current password asked for by the
 // password change is a guess like any sign-in: someone holding a stolen
 // session must not get unlimited tries at it (and so the account).
+// TestPasswordChecksBounded: each password check takes 19 MiB of argon2
+// memory, so the number running at once is bounded whatever the number of
+// accounts and addresses guessed at; a sign-in beyond the bound is turned
+// away at once (503) rather than hashed.
+func TestPasswordChecksBounded(t *testing.T) {
+	e := newEnv(t, observatory.Policy{})
+	acc := &slowAccounts{Accounts: e.db, entered: make(chan struct{}, 8), release: make(chan struct{})}
+	s, err := webui.New(webui.Config{Search: e.ix, Store: e.db, Accounts: acc, Logger: slog.New(slog.DiscardHandler),
+		Now: e.clk.Now, MaxPasswordChecks: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	attempt := func(name string, out chan<- int) {
+		resp, err := http.PostForm(srv.URL+"/login", url.Values{"name": {name}, "password": {"wrong guess"}})
+		if err != nil {
+			out <- 0
+			return
+		}
+		drain(resp)
+		out <- resp.StatusCode
+	}
+	held := make(chan int, 2)
+	go attempt("admin", held)
+	go attempt("analyst", held)
+	<-acc.entered
+	<-acc.entered
+	// Both slots are taken: a third account's sign-in is not hashed.
+	third := make(chan int, 1)
+	go attempt("coord-cr", third)
+	select {
+	case <-acc.entered:
+		t.Error("a third password check ran while two were running; want at most 2")
+	case st := <-third:
+		if st != http.StatusServiceUnavailable {
+			t.Errorf("sign-in beyond the bound: status %d, want 503", st)
+		}
+	}
+	close(acc.release)
+	for range 2 {
+		if st := <-held; st != http.StatusUnauthorized {
+			t.Errorf("held sign-in: status %d, want 401", st)
+		}
+	}
+}
+
 func TestPasswordChangeThrottled(t *testing.T) {
 	e := newEnv(t, observatory.Policy{})
 	c := e.login("analyst")

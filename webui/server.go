@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -84,6 +85,10 @@ type Config struct {
 	// matched ("" for none), its status and how long it took.
 	Metrics http.Handler
 	Observe func(pattern string, status int, took time.Duration)
+	// MaxPasswordChecks bounds the password checks (argon2id, 19 MiB
+	// each) running at once; a sign-in beyond it is answered 503 at once.
+	// Default 4 per CPU.
+	MaxPasswordChecks int
 	// HTTPClient fetches outlets' homepages and feeds for feed discovery
 	// and "test this source": the crawler's guarded client in production
 	// (SSRF guard, timeouts, size caps, politeness). Nil turns both off.
@@ -105,8 +110,9 @@ type Server struct {
 	serveErr error
 	once     sync.Once
 
-	byAccount *throttle // failed sign-ins per account
-	byAddress *throttle // failed sign-ins per client address
+	byAccount *throttle     // failed sign-ins per account
+	byAddress *throttle     // failed sign-ins per client address
+	checking  chan struct{} // a token per password check running
 }
 
 // New prepares a server: it parses the embedded templates and message
@@ -133,8 +139,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.MaxPasswordChecks <= 0 {
+		cfg.MaxPasswordChecks = 4 * runtime.GOMAXPROCS(0)
+	}
 	s := &Server{cfg: cfg, log: cfg.Logger, done: make(chan struct{}),
-		byAccount: newThrottle(5, 15*time.Minute), byAddress: newThrottle(20, 15*time.Minute)}
+		byAccount: newThrottle(5, 15*time.Minute), byAddress: newThrottle(20, 15*time.Minute),
+		checking: make(chan struct{}, cfg.MaxPasswordChecks)}
 	var err error
 	if s.assets, err = loadAssets(); err != nil {
 		return nil, err

@@ -1,8 +1,12 @@
 package webui
 
 import (
+	"context"
+	"errors"
 	"sync"
 	"time"
+
+	"observatory"
 )
 
 // throttle counts failed sign-ins per key (an account, an address) in a
@@ -79,4 +83,22 @@ func (t *throttle) prune(key string, now time.Time) []time.Time {
 	}
 	t.fails[key] = f
 	return f
+}
+
+// errBusy is returned by checkPassword when Config.MaxPasswordChecks
+// checks are running already.
+var errBusy = errors.New("webui: too many password checks at once")
+
+// checkPassword checks a password unless MaxPasswordChecks checks are
+// running already (errBusy): each takes 19 MiB of argon2id memory, so a
+// burst of guesses spread over many accounts and addresses, which the
+// throttles do not stop, cannot exhaust memory either.
+func (s *Server) checkPassword(ctx context.Context, name, password string) (*observatory.User, error) {
+	select {
+	case s.checking <- struct{}{}:
+	default:
+		return nil, errBusy
+	}
+	defer func() { <-s.checking }()
+	return s.cfg.Accounts.CheckPassword(ctx, name, password)
 }
