@@ -67,9 +67,13 @@ func viaTrafilatura(doc *html.Node, base *url.URL, fallback bool) (Result, error
 		return Result{}, errors.Join(ErrNoContent, err)
 	}
 	md := res.Metadata
+	text := res.ContentText
+	if res.ContentNode != nil {
+		text = nodeText(res.ContentNode)
+	}
 	r := Result{
 		Title:     md.Title,
-		Text:      res.ContentText,
+		Text:      text,
 		Published: md.Date,
 		ImageURL:  md.Image,
 	}

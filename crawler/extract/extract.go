@@ -89,8 +89,11 @@ func Extract(r io.Reader, pageURL string, opts ...Option) (Result, error) {
 	}
 	res.Text = cleanText(res.Text)
 	res.Title = oneLine(firstNonEmpty(res.Title, meta.ogTitle, meta.title))
-	if res.Text == res.Title {
-		res.Text = "" // a fallback that found nothing but the title
+	// The libraries often keep the headline as the first paragraph; the
+	// title is stored apart, so the text starts after it (and a fallback
+	// that found nothing but the title finds no text).
+	if first, rest, _ := strings.Cut(res.Text, "\n\n"); first == res.Title {
+		res.Text = rest
 	}
 	// Explicit metadata (article:published_time, JSON-LD) carries the
 	// time of day; the library's date search often keeps only the day.
