@@ -232,6 +232,7 @@ func TestMalformedQueries(t *testing.T) {
 		{"one-letter wildcard", `m*`},
 		{"lone plus", `+`},
 		{"bleve syntax error", `migrantes^^2`},
+		{"slash after a field", `title:/(/`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -242,6 +243,9 @@ func TestMalformedQueries(t *testing.T) {
 			var qe *QueryError
 			if !errors.As(err, &qe) || qe.Msg == "" {
 				t.Errorf("search %q: got %v, want a *QueryError with a message", tt.q, err)
+			}
+			if strings.Contains(err.Error(), "runtime error") {
+				t.Errorf("search %q: the message shows an internal error: %v", tt.q, err)
 			}
 		})
 	}

@@ -328,7 +328,14 @@ func (p *queryParser) leaf(text string) (node, error) {
 	}
 	q, err := query.NewQueryStringQuery(text).Parse()
 	if err != nil {
-		return node{}, queryErr("no se entiende «%s» (%s) / cannot parse %q", text, firstLine(err.Error()), text)
+		// bleve's parser recovers its own panics into the error: those
+		// say nothing useful to an analyst, so only real parse messages
+		// are passed on.
+		why := firstLine(err.Error())
+		if strings.Contains(why, "runtime error") {
+			why = "sintaxis incompleta / incomplete syntax"
+		}
+		return node{}, queryErr("no se entiende «%s» (%s) / cannot parse %q", text, why, text)
 	}
 	q = unwrapSingle(q)
 	rq, empty, err := p.rw.rewrite(q)
