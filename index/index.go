@@ -70,6 +70,10 @@ const (
 
 var errLocked = errors.New("locked")
 
+// ErrOutdated is returned by Open for an index built with another mapping
+// (an older program): it must be rebuilt from the store.
+var ErrOutdated = errors.New("index built with another mapping; rebuild it from the store")
+
 // Open opens the index in dir, creating it when missing. It fails within
 // about a second if another process holds the index.
 func Open(dir string, cfg Config) (*Index, error) {

@@ -133,8 +133,8 @@ func (ix *Index) openGeneration(name string) (*generation, error) {
 		return nil, fmt.Errorf("index: open %s (rebuild it with `observatory reindex`): %w", dir, err)
 	}
 	if v, _ := os.ReadFile(filepath.Join(dir, versionFile)); strings.TrimSpace(string(v)) != mappingVersion {
-		ix.log.Warn("index built with another mapping; run `observatory reindex`",
-			"index_mapping", strings.TrimSpace(string(v)), "want_mapping", mappingVersion)
+		return nil, fmt.Errorf("index: %s was built with mapping %q, this program uses %q: %w",
+			dir, strings.TrimSpace(string(v)), mappingVersion, ErrOutdated)
 	}
 	g := ix.newGeneration(name, dir)
 	for _, e := range entries {

@@ -5,7 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
+	"time"
+
+	"observatory"
 
 	"observatory/classify"
 	"observatory/index"
@@ -59,14 +63,35 @@ func (app *App) Store(ctx context.Context) (*store.DB, error) {
 	return db, nil
 }
 
-// Index opens the search index (once).
-func (app *App) Index() (*index.Index, error) {
+// Index opens the search index (once). The index is rebuildable: one that
+// cannot be opened (damaged, or left half-written) is set aside and a new
+// one is filled from the store, unless another process holds it.
+func (app *App) Index(ctx context.Context) (*index.Index, error) {
 	if app.ix != nil {
 		return app.ix, nil
 	}
 	ix, err := index.Open(app.indexDir(), index.Config{Logger: app.Log})
+	if errors.Is(err, observatory.ErrConflict) {
+		return nil, fmt.Errorf("%w (%v)", store.ErrLocked, err)
+	}
 	if err != nil {
-		return nil, err
+		aside := app.indexDir() + ".broken-" + time.Now().UTC().Format("20060102T150405")
+		app.Log.Warn("the search index cannot be opened; setting it aside and rebuilding it from the store",
+			"err", err, "aside", aside)
+		if rerr := os.Rename(app.indexDir(), aside); rerr != nil {
+			return nil, fmt.Errorf("index: %w (and setting it aside failed: %v)", err, rerr)
+		}
+		if ix, err = index.Open(app.indexDir(), index.Config{Logger: app.Log}); err != nil {
+			return nil, err
+		}
+		if app.db != nil {
+			n, err := app.db.QueueAllForIndex(ctx)
+			if err != nil {
+				ix.Close()
+				return nil, err
+			}
+			app.Log.Info("queued every stored article for the new index", "articles", n)
+		}
 	}
 	app.ix = ix
 	return ix, nil

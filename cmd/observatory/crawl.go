@@ -33,7 +33,7 @@ func runCrawl(ctx context.Context, app *App, args []string) error {
 			return err
 		}
 	}
-	ix, err := app.Index()
+	ix, err := app.Index(ctx)
 	if err != nil {
 		return err
 	}

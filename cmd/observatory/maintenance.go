@@ -21,7 +21,7 @@ func runReindex(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := app.Index()
+	ix, err := app.Index(ctx)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func runReclassify(ctx context.Context, app *App, args []string) error {
 		return err
 	}
 	fmt.Fprintf(app.Stdio.Out, "reclassified %d articles with lexicon %s: %d changed\n", seen, cls.Version(), changed)
-	ix, err := app.Index()
+	ix, err := app.Index(ctx)
 	if err != nil {
 		return err
 	}

@@ -35,7 +35,7 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
-	ix, err := app.Index()
+	ix, err := app.Index(ctx)
 	if err != nil {
 		return err
 	}
