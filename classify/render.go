@@ -62,15 +62,21 @@ type JSONLInput struct {
 }
 
 // JSONLOutput is one line of its output: the classification plus the id.
-// A bad input line gives a line with Line and Error set instead.
+// A bad input line gives a line with no tags and "line" and "error" set.
 type JSONLOutput struct {
 	ID string `json:"id"`
 	observatory.Classification
 }
 
+// jsonlError stands in the output for a bad input line. It keeps the
+// shape of a result line (id, no tags, lexicon_version), so that output
+// line N always answers input line N, and adds the line number and why.
 type jsonlError struct {
-	Line  int    `json:"line"`
-	Error string `json:"error"`
+	ID             string   `json:"id"`
+	Tags           []string `json:"tags"`
+	LexiconVersion string   `json:"lexicon_version"`
+	Line           int      `json:"line"`
+	Error          string   `json:"error"`
 }
 
 // BatchError reports the bad lines of a batch that otherwise ran to the end.
@@ -128,13 +134,13 @@ func ClassifyJSONL(ctx context.Context, c *Classifier, r io.Reader, w io.Writer)
 		var out any
 		switch {
 		case tooLong:
-			out = jsonlError{Line: n, Error: fmt.Sprintf("línea %d demasiado larga / line %d too long (more than %d bytes)", n, n, MaxJSONLLine)}
+			out = jsonlError{Tags: []string{}, LexiconVersion: c.Version(), Line: n, Error: fmt.Sprintf("línea %d demasiado larga / line %d too long (more than %d bytes)", n, n, MaxJSONLLine)}
 		case len(trimmed) == 0:
 			// blank lines are skipped, but counted so numbers match the input
 		default:
 			var in JSONLInput
 			if jerr := json.Unmarshal(trimmed, &in); jerr != nil {
-				out = jsonlError{Line: n, Error: fmt.Sprintf("línea %d: JSON inválido / line %d: invalid JSON: %v", n, n, jerr)}
+				out = jsonlError{Tags: []string{}, LexiconVersion: c.Version(), Line: n, Error: fmt.Sprintf("línea %d: JSON inválido / line %d: invalid JSON: %v", n, n, jerr)}
 			} else {
 				out = JSONLOutput{ID: in.ID, Classification: c.Classify(in.Title, in.Body)}
 			}

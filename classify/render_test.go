@@ -94,6 +94,9 @@ func TestClassifyJSONL(t *testing.T) {
 			if m["line"] != w.line || !strings.Contains(m["error"].(string), "line") {
 				t.Errorf("output %d = %v, want an error for line %v", i, m, w.line)
 			}
+			if _, ok := m["tags"].([]any); !ok || m["lexicon_version"] != c.Version() {
+				t.Errorf("output %d = %v: an error line keeps the result shape (tags, lexicon_version)", i, m)
+			}
 			continue
 		}
 		if m["id"] != w.id || !slices.Equal(tagList(m), w.tags) || m["lexicon_version"] != c.Version() {
