@@ -59,7 +59,7 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 	// the same per-account limit: a stolen session gets no more tries.
 	now := s.cfg.Now()
 	if blocked, wait := s.byAccount.attempt(u.Name, now); blocked {
-		s.log.Warn("password change throttled", "user", u.Name, "addr", clientAddr(r))
+		s.log.Warn("password change throttled", "user", u.Name, "addr", s.clientAddr(r))
 		s.renderAccount(w, r, http.StatusTooManyRequests, accountView{Error: tooManyAttempts(w, wait)})
 		return
 	}

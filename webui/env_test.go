@@ -51,6 +51,12 @@ const testPassword = "a long test password"
 
 func newEnv(t *testing.T, policy observatory.Policy) *env {
 	t.Helper()
+	return newEnvWith(t, policy, nil)
+}
+
+// newEnvWith is newEnv with a chance to change the server's configuration.
+func newEnvWith(t *testing.T, policy observatory.Policy, change func(*webui.Config)) *env {
+	t.Helper()
 	dir := t.TempDir()
 	clk := &clock{t: time.Now().UTC()}
 	db, err := store.Open(filepath.Join(dir, "observatory.db"), store.Options{Now: clk.Now})
@@ -61,11 +67,15 @@ func newEnv(t *testing.T, policy observatory.Policy) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := webui.New(webui.Config{Search: ix, Store: db, Accounts: db, Policy: policy,
+	cfg := webui.Config{Search: ix, Store: db, Accounts: db, Policy: policy,
 		Logger: slog.New(slog.DiscardHandler), Now: clk.Now, SessionIdle: 2 * time.Hour, SessionTTL: 24 * time.Hour,
 		// The fake outlets are on loopback: a plain client here, the
 		// crawler's guarded one in production.
-		HTTPClient: &http.Client{Timeout: 10 * time.Second}})
+		HTTPClient: &http.Client{Timeout: 10 * time.Second}}
+	if change != nil {
+		change(&cfg)
+	}
+	s, err := webui.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

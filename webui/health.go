@@ -20,3 +20,14 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
+
+// metrics serves GET /metrics: public, like /healthz, unless the
+// observatory is private, where scrapers send an API token.
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Policy.Private && currentUser(r) == nil {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="observatory"`)
+		s.fail(w, r, http.StatusUnauthorized, "")
+		return
+	}
+	s.cfg.Metrics.ServeHTTP(w, r)
+}

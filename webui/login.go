@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -33,7 +34,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	password := r.PostForm.Get("password")
 	view := loginView{Next: localPath(r.PostForm.Get("next")), Name: name}
 	now := s.cfg.Now()
-	addr := clientAddr(r)
+	addr := s.clientAddr(r)
 	// The attempt counts against the account and the address before the
 	// password is checked, so that concurrent guesses cannot all pass the
 	// limit before the first of them fails; a success takes it back.
@@ -94,7 +95,7 @@ func (s *Server) passwordCheckFailed(w http.ResponseWriter, r *http.Request, err
 		s.failErr(w, r, err)
 		return
 	}
-	s.log.Warn("password check refused: too many at once", "addr", clientAddr(r))
+	s.log.Warn("password check refused: too many at once", "addr", s.clientAddr(r))
 	w.Header().Set("Retry-After", "5")
 	show("El servidor está ocupado; inténtelo de nuevo en unos segundos. / The server is busy; try again in a few seconds.")
 }
@@ -131,11 +132,45 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 }
 
 // clientAddr is the address failed sign-ins are counted against: the
-// peer's IP (a proxy in front should be configured to pass real peers).
-func clientAddr(r *http.Request) string {
+// peer's IP, or, when the peer is a trusted proxy, the nearest address in
+// X-Forwarded-For that is not one. IPv6 addresses count by their /64, the
+// block one subscriber usually holds, so that rotating addresses within it
+// gains nothing.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	addr, err := netip.ParseAddr(host)
+	if err != nil {
+		return host
+	}
+	if s.trusted(addr) {
+		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break // a forged or garbled entry: stop at the last good one
+			}
+			addr = hop
+			if !s.trusted(hop) {
+				break
+			}
+		}
+	}
+	addr = addr.Unmap()
+	if addr.Is6() {
+		p, _ := addr.Prefix(64)
+		return p.String()
+	}
+	return addr.String()
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
 }

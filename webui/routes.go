@@ -78,7 +78,7 @@ func (s *Server) Handler() http.Handler {
 
 	mux.HandleFunc("/", s.notFound)
 	if s.cfg.Metrics != nil {
-		mux.Handle("GET /metrics", s.cfg.Metrics)
+		mux.HandleFunc("GET /metrics", s.metrics)
 	}
 	return s.middleware(mux, s.authenticate(mux))
 }

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime"
 	"sync"
 	"time"
@@ -74,6 +75,9 @@ type Config struct {
 	// SecureCookies marks cookies Secure even on plain HTTP, for a
 	// deployment behind a TLS-terminating proxy.
 	SecureCookies bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed when counting failed sign-ins per client address.
+	TrustedProxies []netip.Prefix
 	// Ready reports whether the server's dependencies answer; /healthz
 	// returns 503 with its error otherwise. May be nil.
 	Ready func(ctx context.Context) error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -22,6 +23,8 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	var opts crawlOptions
 	opts.register(fs, app)
 	private := fs.Bool("private", false, "make every page and API call sign-in only")
+	var proxies stringList
+	fs.Var(&proxies, "trusted-proxy", "address or CIDR of a reverse proxy whose X-Forwarded-For is believed (repeatable; env OBSERVATORY_TRUSTED_PROXIES, comma-separated)")
 	secureCookies := fs.Bool("secure-cookies", false, "mark cookies Secure on plain HTTP too (behind a TLS-terminating proxy)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -29,6 +32,11 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	}
 	if len(pos) > 0 {
 		return usagef("unexpected argument %q", pos[0])
+	}
+
+	trusted, err := parsePrefixes(append(splitComma(app.getenv("OBSERVATORY_TRUSTED_PROXIES")), proxies...))
+	if err != nil {
+		return err
 	}
 
 	db, err := app.Store(ctx)
@@ -80,17 +88,18 @@ func runServe(ctx context.Context, app *App, args []string) error {
 
 	met := newMetrics(db, ix, cr)
 	srv, err := webui.New(webui.Config{
-		Metrics:       met.handler(),
-		Observe:       met.observe,
-		Addr:          *addr,
-		Search:        ix,
-		Store:         watchedStore{DB: db, changed: cr.Reload},
-		Accounts:      db,
-		Policy:        observatory.Policy{Private: *private},
-		SessionIdle:   sessionIdle,
-		SecureCookies: *secureCookies,
-		Logger:        app.Log,
-		HTTPClient:    cr.HTTPClient(),
+		Metrics:        met.handler(),
+		Observe:        met.observe,
+		Addr:           *addr,
+		Search:         ix,
+		Store:          watchedStore{DB: db, changed: cr.Reload},
+		Accounts:       db,
+		Policy:         observatory.Policy{Private: *private},
+		SessionIdle:    sessionIdle,
+		SecureCookies:  *secureCookies,
+		TrustedProxies: trusted,
+		Logger:         app.Log,
+		HTTPClient:     cr.HTTPClient(),
 		Ready: func(ctx context.Context) error {
 			if _, err := db.CountArticles(ctx); err != nil {
 				return err
@@ -157,4 +166,21 @@ func envOr(app *App, key, def string) string {
 		return v
 	}
 	return def
+}
+
+// parsePrefixes reads addresses and CIDR prefixes.
+func parsePrefixes(list []string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, v := range list {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return nil, usagef("--trusted-proxy %q: use an address or a CIDR prefix such as 10.0.0.0/8", v)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
