@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"runtime/debug"
 	"log/slog"
 	"time"
 
@@ -34,6 +36,18 @@ func newIndexer(ix *index.Index, db *store.DB, log *slog.Logger) *indexer {
 	return &indexer{ix: ix, db: db, log: log, wake: make(chan struct{}, 1)}
 }
 
+// catchUp drains the log once. A panic in indexing is recovered and
+// reported as an error, so the server stays up; the entries stay queued
+// and are retried at the next wake-up or tick.
+func (x *indexer) catchUp(ctx context.Context) (n int, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("indexing panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return x.ix.CatchUp(ctx, x.db)
+}
+
 // Wake asks for a catch-up soon; it never blocks.
 func (x *indexer) Wake(int) {
 	select {
@@ -47,7 +61,7 @@ func (x *indexer) Run(ctx context.Context) {
 	tick := time.NewTicker(time.Minute)
 	defer tick.Stop()
 	for {
-		n, err := x.ix.CatchUp(ctx, x.db)
+		n, err := x.catchUp(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			x.log.Error("indexing", "err", err)
