@@ -10,6 +10,7 @@ func (s *Server) Handler() http.Handler {
 	// Pages.
 	mux.HandleFunc("GET /{$}", s.searchPage)
 	mux.HandleFunc("GET /articles/{id}", s.articlePage)
+	mux.HandleFunc("GET /ayuda", s.helpPage)
 	mux.HandleFunc("GET /static/{name}", s.static)
 
 	// Media directory.

@@ -88,7 +88,10 @@ type Config struct {
 	// format), and Observe is told of each request: the route pattern it
 	// matched ("" for none), its status and how long it took.
 	Metrics http.Handler
-	Observe func(pattern string, status int, took time.Duration)
+	// QueryHelp is the Markdown of the search help page (/ayuda); the
+	// index package documents its own query syntax.
+	QueryHelp string
+	Observe   func(pattern string, status int, took time.Duration)
 	// MaxPasswordChecks bounds the password checks (argon2id, 19 MiB
 	// each) running at once; a sign-in beyond it is answered 503 at once.
 	// Default 4 per CPU.
@@ -113,6 +116,7 @@ type Server struct {
 	done     chan struct{}
 	serveErr error
 	once     sync.Once
+	help     template.HTML // Config.QueryHelp rendered
 
 	byAccount *throttle     // failed sign-ins per account
 	byAddress *throttle     // failed sign-ins per client address
@@ -155,6 +159,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.pages, err = s.parseTemplates(); err != nil {
 		return nil, err
+	}
+	if s.help, err = renderHelp(cfg.QueryHelp); err != nil {
+		return nil, fmt.Errorf("webui: search help: %w", err)
 	}
 	s.http = &http.Server{
 		Handler:           s.Handler(),

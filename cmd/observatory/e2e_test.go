@@ -296,6 +296,19 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
+	// The help page documents the query syntax in Spanish, rendered.
+	resp, err = http.Get(base + "/ayuda")
+	if err != nil {
+		t.Fatal(err)
+	}
+	help, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, s := range []string{"Cómo buscar", "<table>", "<code>&quot;trata de personas&quot;</code>", "pais:CR"} {
+		if !bytes.Contains(help, []byte(s)) {
+			t.Errorf("/ayuda lacks %q", s)
+		}
+	}
+
 	// Prometheus metrics: what the store holds and the requests served.
 	resp, err = http.Get(base + "/metrics")
 	if err != nil {

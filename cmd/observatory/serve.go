@@ -10,6 +10,7 @@ import (
 
 	"observatory"
 	"observatory/crawler"
+	"observatory/index"
 	"observatory/store"
 	"observatory/webui"
 )
@@ -89,6 +90,7 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	met := newMetrics(db, ix, cr)
 	srv, err := webui.New(webui.Config{
 		Metrics:        met.handler(),
+		QueryHelp:      index.QueryHelp,
 		Observe:        met.observe,
 		Addr:           *addr,
 		Search:         ix,
