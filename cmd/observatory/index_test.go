@@ -58,3 +58,24 @@ func TestDamagedIndexRebuilt(t *testing.T) {
 		t.Errorf("damaged index kept aside: got %v", aside)
 	}
 }
+
+func TestLexiconsCommand(t *testing.T) {
+	ctx := context.Background()
+	data := t.TempDir()
+	lex := filepath.Join(data, "lexicons")
+	if code, _, errs := run(t, ctx, "--data", data, "lexicons", "export", lex); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	code, out, _ := run(t, ctx, "--data", data, "lexicons", "check")
+	if code != 0 || !strings.Contains(out, "lexicons valid") {
+		t.Fatalf("check of the exported files: exit %d %q", code, out)
+	}
+	// A mistake is reported with its file and line.
+	f := filepath.Join(lex, "migration.es.txt")
+	data0, _ := os.ReadFile(f)
+	os.WriteFile(f, append(data0, []byte("\nrefugiado~ = mucho\n")...), 0o644)
+	code, _, errs := run(t, ctx, "--data", data, "lexicons", "check")
+	if code == 0 || !strings.Contains(errs, "migration.es.txt:") || !strings.Contains(errs, "mucho") {
+		t.Errorf("check of a broken file: exit %d, stderr %q; want file:line and the bad value", code, errs)
+	}
+}

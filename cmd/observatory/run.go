@@ -30,6 +30,7 @@ func commands() map[string]command {
 		"classify":   {"classify [--title T] [--json | --jsonl]", "classify text from stdin and explain the tags", runClassify},
 		"extract":    {"extract --url URL [FILE]", "extract the article from a saved HTML page (FILE or stdin) as JSON", runExtract},
 		"eval":       {"eval [--set FILE] [--data-dir ../shared/data]", "precision, recall and F1 of the classifier (and a naive baseline) on labelled sets", runEval},
+		"lexicons":   {"lexicons list|check|export DIR", "the classifier's lexicons: what is in force, validate overrides, copy the built-in ones", runLexicons},
 		"reindex":    {"reindex", "rebuild the search index from the store", runReindex},
 		"reclassify": {"reclassify", "re-tag every stored article with the current lexicons", runReclassify},
 		"users":      {"users add|list|disable|enable|passwd …", "staff accounts (run \"observatory users\" for details)", runUsers},

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/netip"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	"observatory"
@@ -52,6 +55,21 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	if err != nil {
 		return err
 	}
+
+	// SIGHUP reloads the lexicon overrides; a file with a mistake is
+	// refused (file, line, reason) and the lexicons in force stay.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			if err := cls.Reload(); err != nil {
+				app.Log.Error("lexicons not reloaded; the previous ones stay in force", "err", err)
+			} else {
+				app.Log.Info("lexicons reloaded (articles keep their tags until observatory reclassify)", "lexicon_version", cls.Version())
+			}
+		}
+	}()
 
 	// Background work runs under its own context so that shutdown can stop
 	// it in order: scheduler, workers, HTTP server, index, store.
