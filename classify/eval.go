@@ -342,6 +342,11 @@ func Evaluate(c *Classifier, sets []EvalSet) []EvalReport {
 // sets kept apart because they measure different things (short written
 // texts, full-length news articles, other languages), each reported on its
 // own.
+//
+// A blind batch is a file beside devPath named blind-*.EXT: articles
+// written and labelled before the lexicons were tuned on them, reported
+// as "blind (NAME)" so its figures are read as an estimate, not as a
+// development score.
 func LoadEvalSets(devPath, dataDir string) ([]EvalSet, error) {
 	var sets []EvalSet
 	if devPath != "" {
@@ -355,9 +360,13 @@ func LoadEvalSets(devPath, dataDir string) ([]EvalSet, error) {
 			if err != nil {
 				return nil, err
 			}
-			sets = append(sets, EvalSet{Name: "dev (" + filepath.Base(p) + ")", Items: items, Labels: NewsLabels})
+			kind := "dev"
+			if strings.HasPrefix(filepath.Base(p), blindPrefix) {
+				kind = "blind"
+			}
+			sets = append(sets, EvalSet{Name: kind + " (" + filepath.Base(p) + ")", Items: items, Labels: NewsLabels})
 			if j, ok := joinParagraphs(items); ok {
-				joined = append(joined, EvalSet{Name: "dev (" + filepath.Base(p) + ", paragraphs joined as the extractor returns them)", Items: j, Labels: NewsLabels})
+				joined = append(joined, EvalSet{Name: kind + " (" + filepath.Base(p) + ", paragraphs joined as the extractor returns them)", Items: j, Labels: NewsLabels})
 			}
 		}
 		sets = append(sets, joined...)
@@ -393,23 +402,29 @@ func joinParagraphs(items []Item) ([]Item, bool) {
 	return out, any
 }
 
-// companionSets lists, sorted, the files beside devPath named STEM-*.EXT,
-// where devPath is STEM.EXT.
+// blindPrefix starts the name of a blind batch beside the dev set.
+const blindPrefix = "blind-"
+
+// companionSets lists the files beside devPath named STEM-*.EXT, where
+// devPath is STEM.EXT, then the blind batches named blind-*.EXT, each
+// group sorted by name.
 func companionSets(devPath string) ([]string, error) {
 	dir, base := filepath.Split(devPath)
 	ext := filepath.Ext(base)
-	prefix := strings.TrimSuffix(base, ext) + "-"
+	stem := strings.TrimSuffix(base, ext) + "-"
 	ents, err := os.ReadDir(filepath.Clean(dir))
 	if err != nil {
 		return nil, fmt.Errorf("classify: dev sets beside %s: %w", devPath, err)
 	}
 	var out []string
-	for _, e := range ents {
-		if n := e.Name(); !e.IsDir() && strings.HasPrefix(n, prefix) && strings.HasSuffix(n, ext) {
-			out = append(out, filepath.Join(dir, n))
+	for _, prefix := range []string{stem, blindPrefix} {
+		for _, e := range ents { // ReadDir returns entries sorted by name
+			if n := e.Name(); !e.IsDir() && strings.HasPrefix(n, prefix) && strings.HasSuffix(n, ext) {
+				out = append(out, filepath.Join(dir, n))
+			}
 		}
 	}
-	return out, nil // ReadDir returns entries sorted by name
+	return out, nil
 }
 
 // WriteEval prints reports as a table: per label precision, recall, F1 and

@@ -84,3 +84,27 @@ func TestEvalErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadEvalSetsBlind checks that blind batches beside the dev set are
+// loaded and reported as their own sets, after the dev companions.
+func TestLoadEvalSetsBlind(t *testing.T) {
+	dir := t.TempDir()
+	line := `{"id":"a","title":"t","body":"b","tags":[]}` + "\n"
+	for _, n := range []string{"devset.jsonl", "devset-news.jsonl", "blind-r9.jsonl", "blind-r1.jsonl", "other.jsonl", "blind-notes.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, n), []byte(line), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sets, err := LoadEvalSets(filepath.Join(dir, "devset.jsonl"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range sets {
+		got = append(got, s.Name)
+	}
+	want := []string{"dev (devset.jsonl)", "dev (devset-news.jsonl)", "blind (blind-r1.jsonl)", "blind (blind-r9.jsonl)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sets: got %q, want %q", got, want)
+	}
+}
