@@ -432,11 +432,25 @@ func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, bodyW
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
-// loneMention reports whether a long text's only evidence for a tag is one
-// entry of the body, matched once: a story that mentions migration in
-// passing is not a migration story. @lone-mention-words sets "long".
+// loneMention reports whether a long text's only evidence for a tag lies
+// in one sentence of the body: a story that mentions migration in passing
+// ("…también marcharon trabajadoras domésticas sin papeles") is not a
+// migration story, however many entries that one sentence holds.
+// @lone-mention-words sets "long".
 func loneMention(set tagSettings, matches []match, bodyWords int) bool {
-	return set.LoneMentionWords > 0 && bodyWords > set.LoneMentionWords && len(matches) == 1 && matches[0].field == 1
+	if set.LoneMentionWords <= 0 || bodyWords <= set.LoneMentionWords || len(matches) == 0 {
+		return false
+	}
+	if len(matches) == 1 {
+		return matches[0].field == 1
+	}
+	sent := matches[0].ao.sent
+	for _, mt := range matches {
+		if mt.field != 1 || mt.ao.sent != sent || mt.ao.sentEnd != sent || mt.b >= 0 && (mt.bo.sent != sent || mt.bo.sentEnd != sent) {
+			return false
+		}
+	}
+	return true
 }
 
 // suppressContained keeps, among the term matches of one tag in one field,

@@ -310,7 +310,8 @@ func TestLoneMention(t *testing.T) {
 	}{
 		{"short body, one mention", "", "Llegan migrantes a la frontera.", true},
 		{"long body, one mention", "", long + "También mencionó a los migrantes.", false},
-		{"long body, two entries", "", long + "Mencionó a los migrantes y a los refugiados.", true},
+		{"long body, two entries in one sentence", "", long + "Mencionó a los migrantes y a los refugiados.", false},
+		{"long body, two entries in two sentences", "", long + "Mencionó a los migrantes. Habló de los refugiados.", true},
 		{"long body, the entry twice", "", long + "Mencionó a los migrantes. Los migrantes esperan.", true},
 		{"long body, title match", "Migrantes en la agenda", long + "También mencionó a los migrantes.", true},
 	}
@@ -350,6 +351,31 @@ func TestTextScopeExclusion(t *testing.T) {
 		ts, _ = c.Analyze("Llega una remesa de vacunas", "La remesa llegó el lunes.").Tag("migration")
 		if tt.want == 0 && ts.Score != 0 {
 			t.Errorf("%s: body still scores %v", tt.not, ts.Score)
+		}
+	}
+}
+
+func TestDatelineExclusion(t *testing.T) {
+	c := newOnly(t, map[string]string{
+		"lists.es.txt":     "$fechado_sv = El Salvador, San Salvador, Soyapango\n",
+		"migration.es.txt": "@threshold 3\nsalvadoreño~ SENT {condenado~, robo} = 2\nmigrante~ = 3\nNOT salvadoreño~ FECHADO $fechado_sv\n",
+	})
+	tests := []struct {
+		name, title, body string
+		want              float64
+	}{
+		{"wire dateline: locals", "Liberan a salvadoreña condenada", "SAN SALVADOR, 12 may (EFE).- Una salvadoreña condenada fue liberada.", 0},
+		{"agency after the place", "", "San Salvador (AFP) - Un salvadoreño condenado por robo.", 0},
+		{"local dateline, two words", "", "SOYAPANGO. Un salvadoreño condenado. Llegan migrantes.", 3},
+		{"no dateline", "Liberan a salvadoreña condenada", "Una salvadoreña condenada en Texas fue liberada.", 2*2 + 2*0.5}, // the repeat decays
+		{"place later in the text", "", "En Houston, un salvadoreño condenado. Viajó desde San Salvador.", 2},
+		{"another country's dateline", "", "TEGUCIGALPA. Un salvadoreño condenado por robo.", 2},
+		{"other words still count", "", "SAN SALVADOR. Un salvadoreño condenado y los migrantes.", 3},
+	}
+	for _, tt := range tests {
+		ts, _ := c.Analyze(tt.title, tt.body).Tag("migration")
+		if ts.Score != tt.want {
+			t.Errorf("%s: score %v, want %v", tt.name, ts.Score, tt.want)
 		}
 	}
 }
@@ -460,6 +486,8 @@ func TestLexiconErrors(t *testing.T) {
 		{"invalid utf8", "migration.es.txt", "ok\nmigraci\xf3n\n", "migration.es.txt:2: not valid UTF-8"},
 		{"list cycle", "lists.es.txt", "$a = $b\n$b = $a\n", "list $a contains itself"},
 		{"weight on exclusion", "migration.es.txt", "NOT ave~ = 2\n", "migration.es.txt:1: an exclusion has no weight"},
+		{"dateline not an exclusion", "migration.es.txt", "haitiano~ DATELINE {Haití} = 2\n", "migration.es.txt:1: DATELINE is for exclusions"},
+		{"dateline one-sided", "migration.es.txt", "NOT haitiano~ FECHADO\n", "migration.es.txt:1: FECHADO needs something on each side"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -28,6 +28,7 @@ import (
 //	NOT aves migratorias                  exclusion: that span never counts for the tag
 //	NOT migra* NEAR/3 $animal             exclusion in context
 //	NOT TEXT migración NEAR/6 $tecnologia exclusion of every occurrence in the text once one is excluded
+//	NOT salvadoreño~ DATELINE $fechado_sv exclusion of every occurrence once the body opens with a dateline naming B
 //
 // A word ending in ~ is inflected (Spanish: migrante → migrantes, extranjero →
 // extranjera, extranjeros, extranjeras); a word ending in * is a prefix
@@ -55,6 +56,9 @@ const (
 	ruleTerm ruleKind = iota // a term or phrase
 	ruleNear                 // A within N words of B (in either order, or as dir says)
 	ruleSent                 // A and B in the same sentence
+	// ruleDateline (exclusions only): A, anywhere in the text, once the
+	// body opens with a dateline naming B ("SAN SALVADOR, 12 may (EFE).-").
+	ruleDateline
 )
 
 func (k ruleKind) String() string {
@@ -63,6 +67,8 @@ func (k ruleKind) String() string {
 		return "NEAR"
 	case ruleSent:
 		return "SENT"
+	case ruleDateline:
+		return "DATELINE"
 	}
 	return "TERM"
 }
@@ -329,6 +335,12 @@ func parseFile(lx *lexicon, name, data string, lists map[string]*listDef, raws *
 			return fail("%v", err)
 		}
 		r.kind, r.n, r.dir = kind, n, dir
+		if kind == ruleDateline {
+			if !r.exclude {
+				return fail("DATELINE is for exclusions: NOT A DATELINE B")
+			}
+			r.textScope = true // the dateline covers the whole text
+		}
 		*raws = append(*raws, rawRule{r: r, a: a, b: b})
 	}
 	if err := sc.Err(); err != nil {
@@ -382,9 +394,12 @@ var proximityOps = map[string]int8{
 	"AFTER": -1, "DESPUES": -1, "DESPUÉS": -1,
 }
 
+// datelineOps are the dateline operator, English and Spanish.
+var datelineOps = []string{"DATELINE", "FECHADO"}
+
 // isOperator reports whether a word of a rule line is an operator.
 func isOperator(f string) bool {
-	if f == "SENT" || f == "ORACION" || f == "ORACIÓN" {
+	if f == "SENT" || f == "ORACION" || f == "ORACIÓN" || slices.Contains(datelineOps, f) {
 		return true
 	}
 	name, _, _ := strings.Cut(f, "/")
@@ -401,9 +416,12 @@ func splitRule(body string) (a, b string, kind ruleKind, n int, dir int8, err er
 		}
 		var k ruleKind
 		var dist int
-		if f == "SENT" || f == "ORACION" || f == "ORACIÓN" {
+		switch {
+		case f == "SENT" || f == "ORACION" || f == "ORACIÓN":
 			k = ruleSent
-		} else {
+		case slices.Contains(datelineOps, f):
+			k = ruleDateline
+		default:
 			name, num, ok := strings.Cut(f, "/")
 			if !ok {
 				return "", "", 0, 0, 0, fmt.Errorf("%s needs a distance, for example %s/5", f, f)

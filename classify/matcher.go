@@ -557,13 +557,22 @@ func (m *matcher) partner(s *scratch, r *crule, a occ, excluded func(occ) bool) 
 	return -1
 }
 
+// opensWith reports whether the body just scanned opens with an occurrence
+// of operand op: a dateline's place ("SAN SALVADOR, 12 may (EFE).-",
+// "CIUDAD DE GUATEMALA (AP) —", "CÚCUTA."), its first word.
+func (s *scratch) opensWith(op int32) bool {
+	occs := s.opOcc[op]
+	return len(occs) > 0 && s.occs[occs[0]].tok0 == 0 // occurrences are in text order
+}
+
 // markFired records the text-scope exclusions that apply somewhere in the
-// field just scanned, so that they cover the other field too.
+// field just scanned (the title), so that they cover the other field too.
+// A title has no dateline.
 func (m *matcher) markFired(s *scratch) {
 	for _, rules := range m.excl {
 		for _, ri := range rules {
 			r := &m.rules[ri]
-			if !r.textScope || s.fired[ri] {
+			if !r.textScope || s.fired[ri] || r.kind == ruleDateline {
 				continue
 			}
 			for _, ai := range s.opOcc[r.a] {
@@ -589,12 +598,18 @@ func (m *matcher) evaluate(s *scratch, field int8) {
 			for _, ri := range rules {
 				r := &m.rules[ri]
 				n := len(s.excl[t])
-				for _, ai := range s.opOcc[r.a] {
-					a := s.occs[ai]
-					if r.kind != ruleTerm && m.partner(s, r, a, nil) < 0 {
-						continue
+				if r.kind == ruleDateline {
+					if field == 1 && s.opensWith(r.b) {
+						s.fired[ri] = true
 					}
-					s.excl[t] = append(s.excl[t], exclSpan{o: a, sub: r.subtag})
+				} else {
+					for _, ai := range s.opOcc[r.a] {
+						a := s.occs[ai]
+						if r.kind != ruleTerm && m.partner(s, r, a, nil) < 0 {
+							continue
+						}
+						s.excl[t] = append(s.excl[t], exclSpan{o: a, sub: r.subtag})
+					}
 				}
 				if !r.textScope {
 					continue
