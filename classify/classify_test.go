@@ -399,6 +399,9 @@ func TestPageNoise(t *testing.T) {
 			[]string{"Noticias relacionadas Migración deporta a 40 personas en la zona norte"}},
 		{"ordinary words", "Mira: dijo el ministro. Los temas de la reunión fueron la migración y el empleo.\nLea el informe completo en la web.", nil},
 		{"prose after a list", "Noticias relacionadas\nUna historia sin punto\nEste es un párrafo largo del artículo que termina con punto.", []string{"Noticias relacionadas", "Una historia sin punto"}},
+		{"capitals and a colon", "Texto.\nADEMÁS: Deportan a 300 hondureños desde Texas\nFin del texto.", []string{"ADEMÁS: Deportan a 300 hondureños desde Texas"}},
+		{"suggested reading", "Texto.\nTe sugerimos: Caravana de migrantes sale de Tapachula\nFin.", []string{"Te sugerimos: Caravana de migrantes sale de Tapachula"}},
+		{"ordinary además", "Además: el Gobierno anunció una ley de migración que entrará en vigor en enero.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -616,5 +619,30 @@ func TestTaxonomy(t *testing.T) {
 	}
 	if c, ok := LookupCategory(SubtagFemaleMigration); !ok || c.Parent != observatory.TagGender {
 		t.Errorf("female-migration = %+v, want a sub-tag of gender", c)
+	}
+}
+
+func TestSentenceSplitting(t *testing.T) {
+	c := newOnly(t, map[string]string{"xenophobia.es.txt": "@threshold 1\nvenezolano~ SENT robo = 2\n"})
+	tests := []struct {
+		text string
+		want bool // one sentence holds both words
+	}{
+		{"Dos venezolanos fueron detenidos a las 3 a. m. por el robo.", true},
+		{"Dos venezolanos deportados desde EE. UU. Robo de datos en el banco.", false},
+		{"Dos venezolanos llegaron desde EE. UU. por el robo.", true},
+		{"El Sr. Pérez, venezolano, denunció el robo.", true},
+		{"José R. Rondón, venezolano, cometió el robo.", true},
+		{"Vive en la Col. Kennedy un venezolano acusado de robo.", true},
+		{"Llegó un venezolano. Robo en el centro.", false},
+		{"Llegó un venezolano.\n\nRobo en el centro.", false},
+		{"Dijo que el venezolano no. Robo en el centro.", false},
+		{"Llegó un venezolano a las 8 p. m. Robo en el centro.", false},
+	}
+	for _, tt := range tests {
+		ts, _ := c.Analyze("", tt.text).Tag("xenophobia")
+		if got := ts.Score > 0; got != tt.want {
+			t.Errorf("%q: one sentence %v, want %v", tt.text, got, tt.want)
+		}
 	}
 }

@@ -272,6 +272,7 @@ func (m *matcher) scan(text string, s *scratch) {
 		node     int32
 		inTok    bool
 		tokStart int
+		tokEnd   int   // end of the last token
 		tok      int32 = -1
 		wStart   int32
 		sentOpen bool
@@ -301,6 +302,7 @@ func (m *matcher) scan(text string, s *scratch) {
 	}
 	end := func(i int) {
 		inTok = false
+		tokEnd = i
 		if node != deadNode && flags[node]&flagExact != 0 {
 			s.words = append(s.words, m.exact[node]...)
 		}
@@ -355,7 +357,7 @@ func (m *matcher) scan(text string, s *scratch) {
 					boundary(lastEnd)
 				}
 			case '.', '!', '?':
-				if i+1 == len(text) || isSentenceGap(text[i+1]) {
+				if (i+1 == len(text) || isSentenceGap(text[i+1])) && (c != '.' || periodEndsSentence(text, i, tokStart, tokEnd)) {
 					boundary(i + 1)
 				}
 			}
@@ -434,6 +436,56 @@ func newlineEndsSentence(rest string) bool {
 		return unicode.IsUpper(r) || unicode.IsDigit(r) || strings.ContainsRune("«\"“'‘—–-•·¿¡*>([", r)
 	}
 	return true
+}
+
+// periodEndsSentence reports whether the full stop at text[i], followed by
+// a gap, ends a sentence: not when the next word starts in lower case
+// ("a las 6 a. m., cuando", "desde EE. UU. a 100 personas"), nor after an
+// initial ("José R. Mulino") or an abbreviation that comes before a name or
+// a number ("Sr.", "Av.", "Col.", "EE. UU."). The last token ran
+// from tokStart to tokEnd.
+func periodEndsSentence(text string, i, tokStart, tokEnd int) bool {
+	j := i + 1
+	for j < len(text) && (text[j] == ' ' || text[j] == '\t') {
+		j++
+	}
+	if j < len(text) {
+		r, _ := utf8.DecodeRuneInString(text[j:])
+		if unicode.IsLower(r) {
+			return false
+		}
+	}
+	if tokEnd != i || i-tokStart > maxAbbrevBytes {
+		return true
+	}
+	w := text[tokStart:i]
+	if r, size := utf8.DecodeRuneInString(w); size == len(w) && unicode.IsUpper(r) {
+		return false // an initial
+	}
+	var low [maxAbbrevBytes]byte
+	for k := 0; k < len(w); k++ {
+		b := w[k]
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		low[k] = b
+	}
+	return !abbreviations[string(low[:len(w)])]
+}
+
+// maxAbbrevBytes bounds the abbreviations periodEndsSentence knows.
+const maxAbbrevBytes = 5
+
+// abbreviations that precede a name, a place or a number, so that an upper
+// case word or a digit after their full stop goes on the same sentence.
+// Not "UU.", "etc." nor "No.": they end sentences too ("Dijo que no.").
+var abbreviations = map[string]bool{
+	"sr": true, "sra": true, "srta": true, "dr": true, "dra": true, "lic": true, "licda": true,
+	"ing": true, "arq": true, "gral": true, "cnel": true, "tte": true, "sgto": true, "cap": true,
+	"mons": true, "pbro": true, "sto": true, "sta": true, "av": true, "avda": true, "col": true,
+	"bo": true, "núm": true, "num": true, "art": true, "arts": true, "inc": true,
+	"aprox": true, "dpto": true, "depto": true, "prov": true, "ee": true, "ff": true,
+	"mr": true, "mrs": true, "ms": true, "st": true, "mt": true, "vol": true, "pp": true,
 }
 
 // isSentenceGap reports whether the byte after . ! ? ends a sentence.

@@ -46,6 +46,9 @@ var noiseMarkers = []string{
 	"sigue leyendo", "siga leyendo", "te recomendamos", "le recomendamos", "recomendados",
 	"palabras clave", "etiquetas", "temas", "mira", "mire", "lea", "lee", "relacionado", "relacionada",
 	"relacionados", "relacionadas", "tags",
+	"tambien lea", "tambien lee", "le sugerimos", "te sugerimos", "lecturas relacionadas", "puede leer",
+	"puedes leer", "lea aqui", "vea aqui", "ver mas", "leer mas", "mas informacion", "ademas",
+	"en contexto", "contexto", "recomendamos", "video", "galeria",
 	// English
 	"read more", "read also", "also read", "see also", "related", "related articles", "related stories",
 	"related news", "most read", "most popular", "more news", "more stories", "recommended", "topics",
@@ -58,6 +61,8 @@ var markersNeedColon = map[string]bool{
 	"mira": true, "mire": true, "lea": true, "lee": true, "temas": true, "topics": true,
 	"related": true, "relacionado": true, "relacionada": true, "relacionados": true, "relacionadas": true,
 	"etiquetas": true, "tags": true, "recommended": true, "recomendados": true,
+	"mas informacion": true, "ademas": true, "en contexto": true, "contexto": true, "recomendamos": true,
+	"video": true, "galeria": true,
 }
 
 // bareMarkers, with a capital initial, open a link list even inside a
