@@ -405,7 +405,7 @@ func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, bodyW
 			}
 		}
 		ts.Score = round2(ts.Score)
-		ts.Assigned = ts.Score >= set.Threshold && !loneMention(set, matches, bodyWords)
+		ts.Assigned = ts.Score >= set.Threshold && !loneMention(set, matches, bodyWords) && !passingMention(set, matches, bodyWords, ts.Score)
 		for _, id := range subtagIDs(tag) {
 			v := round2(subScore[id])
 			if v == 0 {
@@ -452,6 +452,41 @@ func loneMention(set tagSettings, matches []match, bodyWords int) bool {
 	}
 	return true
 }
+
+// passingMention reports whether a long text's evidence for a tag, none
+// in the title, lies in so few sentences of the body
+// (@passing-mention N S: at most N) that its score must reach S, and does
+// not: a long political report that names women's work in one paragraph
+// and violence against women in another is not a gender story.
+func passingMention(set tagSettings, matches []match, bodyWords int, score float64) bool {
+	if set.PassingSentences <= 0 || bodyWords <= set.LoneMentionWords || score >= set.PassingScore {
+		return false
+	}
+	var sents [maxPassingSentences + 1]int32
+	n := 0
+	add := func(s int32) bool {
+		for _, x := range sents[:n] {
+			if x == s {
+				return true
+			}
+		}
+		if n == set.PassingSentences || n == len(sents) {
+			return false // one sentence too many
+		}
+		sents[n] = s
+		n++
+		return true
+	}
+	for _, mt := range matches {
+		if mt.field != 1 || !add(mt.ao.sent) || !add(mt.ao.sentEnd) || mt.b >= 0 && (!add(mt.bo.sent) || !add(mt.bo.sentEnd)) {
+			return false
+		}
+	}
+	return true
+}
+
+// maxPassingSentences bounds @passing-mention's number of sentences.
+const maxPassingSentences = 20
 
 // suppressContained keeps, among the term matches of one tag in one field,
 // the longest: a term inside a longer term of the same tag does not count

@@ -323,6 +323,27 @@ func TestLoneMention(t *testing.T) {
 	}
 }
 
+func TestPassingMention(t *testing.T) {
+	c := newOnly(t, map[string]string{"gender.es.txt": "@threshold 3\n@lone-mention-words 20\n@passing-mention 2 6\nmujer~ = 2\nfeminicidio~ = 3\n"})
+	long := strings.Repeat("El presidente habló de economía y de obras. ", 5)
+	tests := []struct {
+		name, title, body string
+		want              bool
+	}{
+		{"two sentences, score 5", "", long + "Apoyará a las mujeres. Habló del feminicidio.", false},
+		{"two sentences, score 6", "", long + "Apoyará a las mujeres y las mujeres. Habló del feminicidio.", true},
+		{"three sentences", "", long + "Apoyará a las mujeres. Habló del feminicidio. Las mujeres marcharon.", true},
+		{"a title match", "Mujeres", long + "Habló del feminicidio.", true},
+		{"short body", "", "Apoyará a las mujeres. Habló del feminicidio.", true},
+	}
+	for _, tt := range tests {
+		ts, _ := c.Analyze(tt.title, tt.body).Tag("gender")
+		if ts.Assigned != tt.want {
+			t.Errorf("%s: assigned %v (score %v), want %v", tt.name, ts.Assigned, ts.Score, tt.want)
+		}
+	}
+}
+
 func TestTextScopeExclusion(t *testing.T) {
 	lex := func(not string) map[string]string {
 		return map[string]string{"migration.es.txt": "@threshold 3\n[remittances]\nremesa~ = 3\n" + not + " remesa~ SENT {vacuna~, dosis}\n"}
@@ -489,6 +510,9 @@ func TestLexiconErrors(t *testing.T) {
 		{"invalid utf8", "migration.es.txt", "ok\nmigraci\xf3n\n", "migration.es.txt:2: not valid UTF-8"},
 		{"list cycle", "lists.es.txt", "$a = $b\n$b = $a\n", "list $a contains itself"},
 		{"weight on exclusion", "migration.es.txt", "NOT ave~ = 2\n", "migration.es.txt:1: an exclusion has no weight"},
+		{"passing mention, one number", "gender.es.txt", "@passing-mention 2\n", "gender.es.txt:1: @passing-mention is written @passing-mention SENTENCES SCORE"},
+		{"passing mention twice", "gender.es.txt", "@passing-mention 2 5\n@passing-mention 3 5\n", "gender.es.txt:2: @passing-mention for gender already set"},
+		{"passing mention, bad score", "gender.es.txt", "@passing-mention 2 -1\n", "gender.es.txt:1: @passing-mention: score \"-1\""},
 		{"dateline not an exclusion", "migration.es.txt", "haitiano~ DATELINE {Haití} = 2\n", "migration.es.txt:1: DATELINE is for exclusions"},
 		{"dateline one-sided", "migration.es.txt", "NOT haitiano~ FECHADO\n", "migration.es.txt:1: FECHADO needs something on each side"},
 	}

@@ -135,9 +135,15 @@ type tagSettings struct {
 	// SubtagCaps bound what a sub-tag's entries add to the tag's score: a
 	// weak frame corroborates other evidence but never decides alone.
 	SubtagCaps map[string]float64
-	// LoneMentionWords: in a body longer than this many words, one match
-	// alone (and none in the title) does not assign the tag; 0 = off.
+	// LoneMentionWords: in a body longer than this many words, matches in
+	// one sentence alone (and none in the title) do not assign the tag;
+	// 0 = off.
 	LoneMentionWords int
+	// PassingSentences and PassingScore (@passing-mention N S): in a body
+	// longer than LoneMentionWords, evidence in at most N sentences and none
+	// in the title assigns the tag only from a score of S; 0 = off.
+	PassingSentences int
+	PassingScore     float64
 }
 
 var defaultSettings = tagSettings{Threshold: 3, SubtagThreshold: 2, TitleWeight: 2, Decay: 0.5}
@@ -453,6 +459,26 @@ func parseSetting(lx *lexicon, tag, line string, set map[string]map[string]strin
 	}
 	fields := strings.Fields(line)
 	key := fields[0]
+	if fields[0] == "@passing-mention" {
+		// @passing-mention 2 5.25
+		if len(fields) != 3 {
+			return fail("@passing-mention is written @passing-mention SENTENCES SCORE, for example @passing-mention 2 5.25")
+		}
+		n, err := strconv.Atoi(fields[1])
+		if err != nil || n < 0 || n > 20 {
+			return fail("@passing-mention: %q is not a number of sentences from 0 to 20", fields[1])
+		}
+		v, err := strconv.ParseFloat(fields[2], 64)
+		if err != nil || v <= 0 {
+			return fail("@passing-mention: score %q is not a positive number", fields[2])
+		}
+		s, ok := lx.settings[tag]
+		if !ok {
+			s = defaultSettings
+		}
+		s.PassingSentences, s.PassingScore = n, v
+		return recordSetting(lx, tag, key, s, set, file, lineNo)
+	}
 	if fields[0] == "@subtag-cap" {
 		// @subtag-cap threat-framing 2
 		if len(fields) != 3 {
@@ -512,13 +538,19 @@ func parseSetting(lx *lexicon, tag, line string, set map[string]map[string]strin
 		caps[strings.Fields(line)[1]] = v
 		s.SubtagCaps = caps
 	default:
-		return fail("unknown setting %s (known: @threshold, @subtag-threshold, @subtag-cap, @lone-mention-words, @title-weight, @decay)", fields[0])
+		return fail("unknown setting %s (known: @threshold, @subtag-threshold, @subtag-cap, @lone-mention-words, @passing-mention, @title-weight, @decay)", fields[0])
 	}
+	return recordSetting(lx, tag, key, s, set, file, lineNo)
+}
+
+// recordSetting stores the settings s of tag, refusing a setting (key)
+// made twice.
+func recordSetting(lx *lexicon, tag, key string, s tagSettings, set map[string]map[string]string, file string, lineNo int) error {
 	if set[tag] == nil {
 		set[tag] = make(map[string]string)
 	}
 	if prev, dup := set[tag][key]; dup {
-		return fail("%s for %s already set at %s", key, tag, prev)
+		return &LexiconError{File: file, Line: lineNo, Reason: fmt.Sprintf("%s for %s already set at %s", key, tag, prev)}
 	}
 	set[tag][key] = fmt.Sprintf("%s:%d", file, lineNo)
 	lx.settings[tag] = s
