@@ -335,6 +335,7 @@ func (c *Classifier) Analyze(title, body string) Result {
 		n := len(s.ev)
 		m.scan(text, s)
 		if f == 1 {
+			m.readDateline(text, s)
 			bodyWords = s.tokens
 			s.noise = pageNoise(text, s.noise[:0])
 			s.dropHitsIn(s.noise)

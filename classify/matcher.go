@@ -41,6 +41,11 @@ type matcher struct {
 	hasExcl bool
 	// hasTextScope: some exclusion covers the whole text (NOT TEXT).
 	hasTextScope bool
+	// dl matches the places of DATELINE exclusions, only at the start of
+	// a body: kept out of this automaton, where country and city names,
+	// frequent in the news, would cost a hit each everywhere. A DATELINE
+	// rule's b is an operand of dl.
+	dl *matcher
 }
 
 const (
@@ -60,9 +65,10 @@ type coperand struct {
 
 type crule struct {
 	*rule
-	a, b   int32 // operand ids; b = -1 for a term
-	tagIdx int
-	where  string // file:line, for explanations
+	a, b     int32 // operand ids; b = -1 for a term, a dl rule for a DATELINE
+	tagIdx   int
+	dateline bool   // a DATELINE exclusion (kind, without reading *rule)
+	where    string // file:line, for explanations
 }
 
 func tagIndex(tag string) int { return slices.Index(topTags(), tag) }
@@ -131,9 +137,15 @@ func compile(lx *lexicon) *matcher {
 	}
 
 	m.excl = make([][]int32, len(topTags()))
+	var places []*rule // the B sides of DATELINE rules, as terms of dl
 	for _, r := range lx.rules {
 		cr := crule{rule: r, a: operandOf(r.a), b: -1, tagIdx: tagIndex(r.tag), where: r.origin()}
-		if r.kind != ruleTerm {
+		switch r.kind {
+		case ruleTerm:
+		case ruleDateline:
+			cr.b, cr.dateline = int32(len(places)), true
+			places = append(places, &rule{tag: r.tag, kind: ruleTerm, a: r.b, weight: 1, file: r.file, line: r.line})
+		default:
 			cr.b = operandOf(r.b)
 		}
 		idx := int32(len(m.rules))
@@ -143,6 +155,9 @@ func compile(lx *lexicon) *matcher {
 			m.hasExcl = true
 			m.hasTextScope = m.hasTextScope || r.textScope
 		}
+	}
+	if len(places) > 0 {
+		m.dl = compile(&lexicon{rules: places})
 	}
 	m.byOpA = make([][]int32, len(m.ops))
 	for i, r := range m.rules {
@@ -222,6 +237,9 @@ type scratch struct {
 	noise  []span // page furniture in the body (see pageNoise)
 	fired  []bool // text-scope exclusion rule → it fired in a field of this text
 	tokens int    // words in the field last scanned
+	// dateline: DATELINE place (dl rule index) → the body opens with it.
+	dateline []bool
+	dl       *scratch // working memory of the dl matcher
 }
 
 // dropHitsIn removes the hits that start inside one of spans (sorted, as
@@ -272,7 +290,6 @@ func (m *matcher) scan(text string, s *scratch) {
 		node     int32
 		inTok    bool
 		tokStart int
-		tokEnd   int   // end of the last token
 		tok      int32 = -1
 		wStart   int32
 		sentOpen bool
@@ -302,7 +319,6 @@ func (m *matcher) scan(text string, s *scratch) {
 	}
 	end := func(i int) {
 		inTok = false
-		tokEnd = i
 		if node != deadNode && flags[node]&flagExact != 0 {
 			s.words = append(s.words, m.exact[node]...)
 		}
@@ -357,7 +373,7 @@ func (m *matcher) scan(text string, s *scratch) {
 					boundary(lastEnd)
 				}
 			case '.', '!', '?':
-				if (i+1 == len(text) || isSentenceGap(text[i+1])) && (c != '.' || periodEndsSentence(text, i, tokStart, tokEnd)) {
+				if (i+1 == len(text) || isSentenceGap(text[i+1])) && (c != '.' || periodEndsSentence(text, i, tokStart, lastEnd)) {
 					boundary(i + 1)
 				}
 			}
@@ -442,9 +458,9 @@ func newlineEndsSentence(rest string) bool {
 // a gap, ends a sentence: not when the next word starts in lower case
 // ("a las 6 a. m., cuando", "desde EE. UU. a 100 personas"), nor after an
 // initial ("José R. Mulino") or an abbreviation that comes before a name or
-// a number ("Sr.", "Av.", "Col.", "EE. UU."). The last token ran
-// from tokStart to tokEnd.
-func periodEndsSentence(text string, i, tokStart, tokEnd int) bool {
+// a number ("Sr.", "Av.", "Col.", "EE. UU."). The last token started at
+// tokStart; the last letter ended at lastEnd.
+func periodEndsSentence(text string, i, tokStart, lastEnd int) bool {
 	j := i + 1
 	for j < len(text) && (text[j] == ' ' || text[j] == '\t') {
 		j++
@@ -455,11 +471,14 @@ func periodEndsSentence(text string, i, tokStart, tokEnd int) bool {
 			return false
 		}
 	}
-	if tokEnd != i || i-tokStart > maxAbbrevBytes {
+	if lastEnd != i || i-tokStart > maxAbbrevBytes || tokStart >= i {
 		return true
 	}
 	w := text[tokStart:i]
-	if r, size := utf8.DecodeRuneInString(w); size == len(w) && unicode.IsUpper(r) {
+	if b := w[0]; b < 'A' || b > 'Z' {
+		return true // abbreviations and initials are capitalised; the end of a sentence rarely is
+	}
+	if len(w) == 1 {
 		return false // an initial
 	}
 	var low [maxAbbrevBytes]byte
@@ -477,13 +496,14 @@ func periodEndsSentence(text string, i, tokStart, tokEnd int) bool {
 const maxAbbrevBytes = 5
 
 // abbreviations that precede a name, a place or a number, so that an upper
-// case word or a digit after their full stop goes on the same sentence.
-// Not "UU.", "etc." nor "No.": they end sentences too ("Dijo que no.").
+// case word or a digit after their full stop goes on the same sentence,
+// written with a capital (as they are met before a name). Not "UU.",
+// "etc." nor "No.": they end sentences too ("Dijo que no.").
 var abbreviations = map[string]bool{
 	"sr": true, "sra": true, "srta": true, "dr": true, "dra": true, "lic": true, "licda": true,
 	"ing": true, "arq": true, "gral": true, "cnel": true, "tte": true, "sgto": true, "cap": true,
 	"mons": true, "pbro": true, "sto": true, "sta": true, "av": true, "avda": true, "col": true,
-	"bo": true, "núm": true, "num": true, "art": true, "arts": true, "inc": true,
+	"bo": true, "num": true, "art": true, "arts": true, "inc": true,
 	"aprox": true, "dpto": true, "depto": true, "prov": true, "ee": true, "ff": true,
 	"mr": true, "mrs": true, "ms": true, "st": true, "mt": true, "vol": true, "pp": true,
 }
@@ -609,12 +629,44 @@ func (m *matcher) partner(s *scratch, r *crule, a occ, excluded func(occ) bool) 
 	return -1
 }
 
-// opensWith reports whether the body just scanned opens with an occurrence
-// of operand op: a dateline's place ("SAN SALVADOR, 12 may (EFE).-",
-// "CIUDAD DE GUATEMALA (AP) —", "CÚCUTA."), its first word.
-func (s *scratch) opensWith(op int32) bool {
-	occs := s.opOcc[op]
-	return len(occs) > 0 && s.occs[occs[0]].tok0 == 0 // occurrences are in text order
+// datelineBytes is how much of a body's start is read for a dateline's
+// place: the longest place name, and some.
+const datelineBytes = 40
+
+// readDateline records in s.dateline which DATELINE places the body opens
+// with ("SAN SALVADOR, 12 may (EFE).-", "CIUDAD DE GUATEMALA (AP) —",
+// "CÚCUTA."): a place whose first word is the body's first word.
+func (m *matcher) readDateline(body string, s *scratch) {
+	if m.dl == nil {
+		return
+	}
+	if len(s.dateline) < len(m.dl.rules) {
+		s.dateline = make([]bool, len(m.dl.rules))
+	}
+	clear(s.dateline)
+	if body == "" || body[0] >= 'a' && body[0] <= 'z' {
+		return // a dateline's place is capitalised
+	}
+	if s.dl == nil {
+		s.dl = new(scratch)
+	}
+	head := body
+	if len(head) > datelineBytes {
+		head = head[:datelineBytes]
+		for len(head) > 0 && !utf8.RuneStart(body[len(head)]) {
+			head = head[:len(head)-1]
+		}
+	}
+	d := s.dl
+	m.dl.scan(head, d)
+	m.dl.phrasesOf(d)
+	for _, op := range d.touch {
+		if occs := d.opOcc[op]; d.occs[occs[0]].tok0 == 0 { // occurrences are in text order
+			for _, ri := range m.dl.byOpA[op] {
+				s.dateline[ri] = true
+			}
+		}
+	}
 }
 
 // markFired records the text-scope exclusions that apply somewhere in the
@@ -624,7 +676,7 @@ func (m *matcher) markFired(s *scratch) {
 	for _, rules := range m.excl {
 		for _, ri := range rules {
 			r := &m.rules[ri]
-			if !r.textScope || s.fired[ri] || r.kind == ruleDateline {
+			if r.dateline || s.fired[ri] || len(s.opOcc[r.a]) == 0 || !r.textScope {
 				continue
 			}
 			for _, ai := range s.opOcc[r.a] {
@@ -648,13 +700,16 @@ func (m *matcher) evaluate(s *scratch, field int8) {
 	if m.hasExcl {
 		for t, rules := range m.excl {
 			for _, ri := range rules {
-				r := &m.rules[ri]
+				cr := &m.rules[ri]
+				if cr.dateline && field == 1 && s.dateline[cr.b] {
+					s.fired[ri] = true
+				}
+				if len(s.opOcc[cr.a]) == 0 {
+					continue // nothing to exclude (the rule is read through a pointer: skip it cheaply)
+				}
+				r := cr
 				n := len(s.excl[t])
-				if r.kind == ruleDateline {
-					if field == 1 && s.opensWith(r.b) {
-						s.fired[ri] = true
-					}
-				} else {
+				if !r.dateline {
 					for _, ai := range s.opOcc[r.a] {
 						a := s.occs[ai]
 						if r.kind != ruleTerm && m.partner(s, r, a, nil) < 0 {
