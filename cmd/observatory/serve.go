@@ -61,8 +61,18 @@ func runServe(ctx context.Context, app *App, args []string) error {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
+	hupDone := make(chan struct{})
+	defer func() { <-hupDone }()
+	hupCtx, stopHup := context.WithCancel(ctx)
+	defer stopHup()
 	go func() {
-		for range hup {
+		defer close(hupDone)
+		for {
+			select {
+			case <-hupCtx.Done():
+				return
+			case <-hup:
+			}
 			if err := cls.Reload(); err != nil {
 				app.Log.Error("lexicons not reloaded; the previous ones stay in force", "err", err)
 			} else {
