@@ -6,12 +6,20 @@ package index
 //
 //	OBS_BENCH_DOCS=100000 go test -run '^$' -bench . -benchtime 200x -timeout 0 ./index/
 //
-// OBS_BENCH_DOCS sets the corpus size (default 20,000); OBS_BENCH_DIR keeps
-// the built indexes there and reuses them on the next run with the same
-// size; OBS_BENCH_SINGLE=1 adds an unpartitioned index (Config.Unpartitioned)
-// to the comparison. BenchmarkCorpus reports build throughput, size on disk and the
-// resident memory of a process serving the index; the BenchmarkQuery_*
-// benchmarks report p50 and p99 latency per query kind for both indexes.
+// OBS_BENCH_DOCS sets the corpus size (default 20,000). OBS_BENCH_DIR keeps
+// the built indexes there, each with its build figures beside it, and
+// reuses each one on later runs of the same size: ours and the
+// unpartitioned one while mappingVersion is the same, plain bleve always,
+// so query-only runs rebuild nothing. OBS_BENCH_SINGLE=1 adds an
+// unpartitioned index (Config.Unpartitioned) to the comparison;
+// OBS_BENCH_PLAIN=0 leaves plain bleve out (quick experiments only).
+//
+// BenchmarkCorpus reports build throughput, size on disk and the memory
+// of a process serving our index (TestBenchServe, run as a child process
+// with nothing else open): its anonymous memory and the pages of the
+// mapped index files, separately. The BenchmarkQuery benchmarks report
+// p50 and p99 latency per query kind for each index, after the same
+// warm-up for all.
 
 import (
 	"context"
@@ -20,6 +28,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -37,24 +46,36 @@ import (
 	"observatory/index/corpus"
 )
 
+// buildStats is what building one index cost; it is kept beside the
+// index in OBS_BENCH_DIR so that later runs reuse the index.
 type buildStats struct {
-	Docs        int     `json:"docs"`
-	TextBytes   int64   `json:"text_bytes"`
-	OursSecs    float64 `json:"ours_secs"`
-	SingleSecs  float64 `json:"single_secs,omitempty"`
-	PlainSecs   float64 `json:"plain_secs"`
-	OursBytes   int64   `json:"ours_bytes"`
-	PlainBytes  int64   `json:"plain_bytes"`
-	ServingRSS  int64   `json:"serving_rss"`
-	ServingAnon int64   `json:"serving_anon"`
+	Docs      int     `json:"docs"`
+	TextBytes int64   `json:"text_bytes"`
+	Secs      float64 `json:"secs"`
+	Bytes     int64   `json:"bytes"`
+	Version   string  `json:"version,omitempty"` // mappingVersion, for ours
+}
+
+// servingStats is the memory of a process serving our index after the
+// query mix (see TestBenchServe).
+type servingStats struct {
+	RSS      int64 `json:"rss"`
+	Anon     int64 `json:"anon"`
+	File     int64 `json:"file"`
+	Segments int   `json:"segments"`
+	// FileAfter is the mapped-file part of RSS after each query kind,
+	// in the order of queryKinds: which queries read which share.
+	FileAfter []int64 `json:"file_after"`
 }
 
 type benchEnv struct {
-	stats  buildStats
-	ours   *Index
-	single *Index // unpartitioned, with OBS_BENCH_SINGLE=1
-	plain  bleve.Index
-	err    error
+	docs    int
+	ours    *Index
+	single  *Index // unpartitioned, with OBS_BENCH_SINGLE=1
+	plain   bleve.Index
+	stats   map[string]buildStats // by index name
+	serving servingStats
+	err     error
 }
 
 var (
@@ -79,8 +100,21 @@ func getEnv(b *testing.B) *benchEnv {
 
 const benchBatch = 1000
 
+// Index names in OBS_BENCH_DIR/n<docs>/.
+const (
+	benchOurs   = "observatory"
+	benchSingle = "unpartitioned"
+	benchPlain  = "plain"
+)
+
+// buildEnv builds, or reuses from OBS_BENCH_DIR, each index of the
+// comparison on its own: an index whose stats file is there and, for
+// ours, whose mapping version is current, is reused, so that query-only
+// runs and changes to our index alone do not rebuild plain bleve.
 func buildEnv(e *benchEnv) error {
 	n := benchDocs()
+	e.docs = n
+	e.stats = map[string]buildStats{}
 	root := os.Getenv("OBS_BENCH_DIR")
 	if root == "" {
 		var err error
@@ -89,94 +123,187 @@ func buildEnv(e *benchEnv) error {
 		}
 	}
 	root = filepath.Join(root, fmt.Sprintf("n%d", n))
-	oursDir, plainDir := filepath.Join(root, "observatory"), filepath.Join(root, "plain")
-	singleDir := filepath.Join(root, "unpartitioned")
-	single := os.Getenv("OBS_BENCH_SINGLE") == "1"
-	statsFile := filepath.Join(root, "stats.json")
-	ctx := context.Background()
-
-	if data, err := os.ReadFile(statsFile); err == nil && json.Unmarshal(data, &e.stats) == nil {
-		fmt.Printf("reusing indexes in %s\n", root)
-	} else {
-		os.RemoveAll(root)
-		gen := corpus.New(corpus.Options{Seed: 1})
-		e.stats.Docs = n
-
-		var err error
-		if e.stats.OursSecs, e.stats.TextBytes, err = buildOurs(oursDir, Config{BatchSize: benchBatch}, gen, n); err != nil {
-			return err
-		}
-		if single {
-			if e.stats.SingleSecs, _, err = buildOurs(singleDir, Config{BatchSize: benchBatch, Unpartitioned: true}, gen, n); err != nil {
-				return err
-			}
-		}
-
-		pl, err := bleve.New(plainDir, bleve.NewIndexMapping())
-		if err != nil {
-			return err
-		}
-		var took time.Duration
-		for start := 0; start < n; start += benchBatch {
-			batch := pl.NewBatch()
-			arts := make([]observatory.Article, 0, benchBatch)
-			for i := start; i < min(start+benchBatch, n); i++ {
-				arts = append(arts, gen.Article(i))
-			}
-			t0 := time.Now()
-			for i := range arts {
-				if err := batch.Index(arts[i].ID, arts[i]); err != nil {
-					return err
-				}
-			}
-			if err := pl.Batch(batch); err != nil {
-				return err
-			}
-			took += time.Since(t0)
-			if start%(50*benchBatch) == 0 {
-				fmt.Printf("plain: %d docs, %.0f docs/s\n", start+len(arts), float64(start+len(arts))/took.Seconds())
-			}
-		}
-		t0 := time.Now()
-		if err := pl.Close(); err != nil {
-			return err
-		}
-		e.stats.PlainSecs = (took + time.Since(t0)).Seconds()
-		e.stats.OursBytes, e.stats.PlainBytes = dirSize(oursDir), dirSize(plainDir)
-	}
-
-	// the serving process: only our index open, after some queries
-	runtime.GC()
-	debug.FreeOSMemory()
-	ix, err := Open(oursDir, Config{})
-	if err != nil {
+	if err := os.MkdirAll(root, 0o755); err != nil {
 		return err
 	}
-	e.ours = ix
+	single := os.Getenv("OBS_BENCH_SINGLE") == "1"
+	withPlain := os.Getenv("OBS_BENCH_PLAIN") != "0"
+	builds := []struct {
+		name    string
+		version string
+		build   func(dir string) (float64, int64, error)
+	}{
+		{benchOurs, mappingVersion, func(dir string) (float64, int64, error) {
+			return buildOurs(dir, Config{BatchSize: benchBatch}, n)
+		}},
+		{benchSingle, mappingVersion, func(dir string) (float64, int64, error) {
+			return buildOurs(dir, Config{BatchSize: benchBatch, Unpartitioned: true}, n)
+		}},
+		{benchPlain, "", func(dir string) (float64, int64, error) { return buildPlain(dir, n) }},
+	}
+	for _, b := range builds {
+		if b.name == benchSingle && !single || b.name == benchPlain && !withPlain {
+			continue
+		}
+		dir := filepath.Join(root, b.name)
+		statsFile := dir + ".json"
+		var st buildStats
+		if data, err := os.ReadFile(statsFile); err == nil && json.Unmarshal(data, &st) == nil && st.Version == b.version {
+			fmt.Printf("reusing %s\n", dir)
+			e.stats[b.name] = st
+			continue
+		}
+		os.Remove(statsFile)
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+		secs, text, err := b.build(dir)
+		if err != nil {
+			return fmt.Errorf("build %s: %w", b.name, err)
+		}
+		st = buildStats{Docs: n, TextBytes: text, Secs: secs, Bytes: dirSize(dir), Version: b.version}
+		data, _ := json.Marshal(st)
+		if err := os.WriteFile(statsFile, data, 0o644); err != nil {
+			return err
+		}
+		e.stats[b.name] = st
+	}
+
+	// the serving process: a process of its own with only our index open
+	serving, err := measureServing(filepath.Join(root, benchOurs))
+	if err != nil {
+		return fmt.Errorf("serving process: %w", err)
+	}
+	e.serving = serving
+
+	if e.ours, err = Open(filepath.Join(root, benchOurs), Config{}); err != nil {
+		return err
+	}
+	if single {
+		if e.single, err = Open(filepath.Join(root, benchSingle), Config{Unpartitioned: true}); err != nil {
+			return err
+		}
+	}
+	if withPlain {
+		if e.plain, err = bleve.Open(filepath.Join(root, benchPlain)); err != nil {
+			return err
+		}
+	}
+	// every index gets the warm-up the serving process had
+	ctx := context.Background()
+	for _, qk := range queryKinds {
+		for i := range 20 {
+			if _, err := e.ours.Search(ctx, qk.ours(i)); err != nil {
+				return fmt.Errorf("%s: %w", qk.name, err)
+			}
+			if e.single != nil {
+				if _, err := e.single.Search(ctx, qk.ours(i)); err != nil {
+					return fmt.Errorf("%s: %w", qk.name, err)
+				}
+			}
+			if e.plain != nil {
+				if _, err := e.plain.SearchInContext(ctx, qk.plain(i)); err != nil {
+					return fmt.Errorf("%s: %w", qk.name, err)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// buildPlain indexes articles 0…n-1 into a plain bleve index with the
+// default mapping and returns the time indexing took and the text bytes.
+func buildPlain(dir string, n int) (float64, int64, error) {
+	gen := corpus.New(corpus.Options{Seed: 1})
+	pl, err := bleve.New(dir, bleve.NewIndexMapping())
+	if err != nil {
+		return 0, 0, err
+	}
+	var took time.Duration
+	var text int64
+	for start := 0; start < n; start += benchBatch {
+		batch := pl.NewBatch()
+		arts := make([]observatory.Article, 0, benchBatch)
+		for i := start; i < min(start+benchBatch, n); i++ {
+			a := gen.Article(i)
+			text += int64(len(a.Title) + len(a.Text))
+			arts = append(arts, a)
+		}
+		t0 := time.Now()
+		for i := range arts {
+			if err := batch.Index(arts[i].ID, arts[i]); err != nil {
+				return 0, 0, err
+			}
+		}
+		if err := pl.Batch(batch); err != nil {
+			return 0, 0, err
+		}
+		took += time.Since(t0)
+		if start%(50*benchBatch) == 0 {
+			fmt.Printf("plain: %d docs, %.0f docs/s\n", start+len(arts), float64(start+len(arts))/took.Seconds())
+		}
+	}
+	t0 := time.Now()
+	if err := pl.Close(); err != nil {
+		return 0, 0, err
+	}
+	return (took + time.Since(t0)).Seconds(), text, nil
+}
+
+// serveEnv names the index TestBenchServe serves.
+const serveEnv = "OBS_BENCH_SERVE"
+
+// measureServing runs TestBenchServe in a child process (this test
+// binary) on the index in dir and returns what it measured: the memory of
+// a process that opened the index and ran the query mix, and nothing else.
+func measureServing(dir string) (servingStats, error) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchServe$", "-test.count=1")
+	cmd.Env = append(os.Environ(), serveEnv+"="+dir)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return servingStats{}, fmt.Errorf("%w: %s", err, out)
+	}
+	for line := range strings.SplitSeq(string(out), "\n") {
+		if js, ok := strings.CutPrefix(line, "SERVING "); ok {
+			var st servingStats
+			err := json.Unmarshal([]byte(js), &st)
+			return st, err
+		}
+	}
+	return servingStats{}, fmt.Errorf("no measurement in %q", out)
+}
+
+// TestBenchServe is the serving process of the benchmarks: it runs only
+// when OBS_BENCH_SERVE names an index, opens it, runs 20 queries of each
+// kind and prints its memory, after a garbage collection.
+func TestBenchServe(t *testing.T) {
+	dir := os.Getenv(serveEnv)
+	if dir == "" {
+		t.Skip("run by the benchmarks")
+	}
+	ix, err := Open(dir, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	var st servingStats
 	for _, qk := range queryKinds {
 		for i := range 20 {
 			if _, err := ix.Search(ctx, qk.ours(i)); err != nil {
-				return fmt.Errorf("%s: %w", qk.name, err)
+				t.Fatalf("%s: %v", qk.name, err)
 			}
 		}
+		_, _, file := rss()
+		st.FileAfter = append(st.FileAfter, file)
 	}
 	runtime.GC()
 	debug.FreeOSMemory()
-	e.stats.ServingRSS, e.stats.ServingAnon = rss()
-	if data, err := json.Marshal(e.stats); err == nil {
-		os.WriteFile(statsFile, data, 0o644)
-	}
-	if single {
-		if e.single, err = Open(singleDir, Config{Unpartitioned: true}); err != nil {
-			return err
-		}
-	}
-	pl, err := bleve.Open(plainDir)
-	if err != nil {
-		return err
-	}
-	e.plain = pl
-	return nil
+	st.RSS, st.Anon, st.File = rss()
+	st.Segments = ix.segments()
+	data, _ := json.Marshal(st)
+	fmt.Printf("SERVING %s\n", data)
 }
 
 // genArticles serves the generator's first n articles as the store would
@@ -208,7 +335,8 @@ func (g genArticles) ForEachArticle(ctx context.Context, batch int, fn func([]ob
 // buildOurs indexes articles 0…n-1 of gen into a new index in dir the way
 // `observatory reindex` does, and returns the time indexing took (the
 // generator's excluded) and the text bytes indexed.
-func buildOurs(dir string, cfg Config, gen *corpus.Generator, n int) (float64, int64, error) {
+func buildOurs(dir string, cfg Config, n int) (float64, int64, error) {
+	gen := corpus.New(corpus.Options{Seed: 1})
 	ix, err := Open(dir, cfg)
 	if err != nil {
 		return 0, 0, err
@@ -244,12 +372,12 @@ func dirSize(dir string) int64 {
 }
 
 // rss returns the resident set size of this process, from /proc, and
-// the part of it that is anonymous memory (heap, stacks) rather than
-// pages of the index files bleve maps, which the kernel can drop.
-func rss() (total, anon int64) {
+// its parts: anonymous memory (heap, stacks) and pages of files mapped
+// (the index files bleve maps), which the kernel can drop and read again.
+func rss() (total, anon, file int64) {
 	data, err := os.ReadFile("/proc/self/status")
 	if err != nil {
-		return 0, 0
+		return 0, 0, 0
 	}
 	kb := func(v string) int64 {
 		n, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
@@ -262,8 +390,30 @@ func rss() (total, anon int64) {
 		if v, ok := strings.CutPrefix(line, "RssAnon:"); ok {
 			anon = kb(v)
 		}
+		if v, ok := strings.CutPrefix(line, "RssFile:"); ok {
+			file = kb(v)
+		}
 	}
-	return total, anon
+	return total, anon, file
+}
+
+// segments returns how many segments the live generation's partitions
+// hold in all.
+func (ix *Index) segments() int {
+	g, release, err := ix.acquire()
+	if err != nil {
+		return 0
+	}
+	defer release()
+	n := 0
+	for _, p := range g.indexes(nil) {
+		if st, ok := p.StatsMap()["index"].(map[string]any); ok {
+			if v, ok := st["num_root_filesegments"].(uint64); ok {
+				n += int(v)
+			}
+		}
+	}
+	return n
 }
 
 // BenchmarkCorpus reports what building the corpus cost: build
@@ -271,26 +421,37 @@ func rss() (total, anon int64) {
 // serving process's resident memory.
 func BenchmarkCorpus(b *testing.B) {
 	e := getEnv(b)
-	s := e.stats
 	for b.Loop() {
 		if _, err := e.ours.Count(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	oursRate, plainRate := float64(s.Docs)/s.OursSecs, float64(s.Docs)/s.PlainSecs
+	ours, plain := e.stats[benchOurs], e.stats[benchPlain]
+	oursRate, plainRate := float64(ours.Docs)/ours.Secs, 0.0
+	if plain.Secs > 0 {
+		plainRate = float64(plain.Docs) / plain.Secs
+	}
 	b.ReportMetric(oursRate, "docs/s")
 	b.ReportMetric(plainRate, "plain-docs/s")
-	b.ReportMetric(float64(s.OursBytes)/float64(s.Docs), "disk-B/doc")
-	b.ReportMetric(float64(s.OursBytes)/float64(s.TextBytes), "disk/text")
-	b.ReportMetric(float64(s.PlainBytes)/float64(s.TextBytes), "plain-disk/text")
-	b.ReportMetric(float64(s.ServingRSS)/(1<<20), "serving-RSS-MiB")
-	b.ReportMetric(float64(s.ServingAnon)/(1<<20), "serving-anon-MiB")
-	if s.SingleSecs > 0 {
-		b.ReportMetric(float64(s.Docs)/s.SingleSecs, "unpartitioned-docs/s")
+	b.ReportMetric(float64(ours.Bytes)/float64(ours.Docs), "disk-B/doc")
+	b.ReportMetric(float64(ours.Bytes)/float64(ours.TextBytes), "disk/text")
+	b.ReportMetric(float64(plain.Bytes)/float64(plain.TextBytes), "plain-disk/text")
+	b.ReportMetric(float64(e.serving.RSS)/(1<<20), "serving-RSS-MiB")
+	b.ReportMetric(float64(e.serving.Anon)/(1<<20), "serving-anon-MiB")
+	b.ReportMetric(float64(e.serving.File)/(1<<20), "serving-file-MiB")
+	b.ReportMetric(float64(e.serving.Segments), "segments")
+	if s, ok := e.stats[benchSingle]; ok {
+		b.ReportMetric(float64(s.Docs)/s.Secs, "unpartitioned-docs/s")
 	}
-	b.Logf("%d docs, %.0f MB of text: indexing %.0f docs/s vs plain %.0f (ratio %.2f); disk %.2f× text vs plain %.2f×; serving RSS %d MiB (%d MiB anonymous)",
-		s.Docs, float64(s.TextBytes)/1e6, oursRate, plainRate, oursRate/plainRate,
-		float64(s.OursBytes)/float64(s.TextBytes), float64(s.PlainBytes)/float64(s.TextBytes), s.ServingRSS>>20, s.ServingAnon>>20)
+	for i, qk := range queryKinds {
+		if i < len(e.serving.FileAfter) {
+			b.Logf("mapped index pages after the %s queries: %d MiB", qk.name, e.serving.FileAfter[i]>>20)
+		}
+	}
+	b.Logf("%d docs, %.0f MB of text: indexing %.0f docs/s vs plain %.0f (ratio %.2f); disk %.2f× text vs plain %.2f×; serving RSS %d MiB (%d MiB anonymous, %d MiB mapped files), %d segments",
+		ours.Docs, float64(ours.TextBytes)/1e6, oursRate, plainRate, oursRate/plainRate,
+		float64(ours.Bytes)/float64(ours.TextBytes), float64(plain.Bytes)/float64(plain.TextBytes),
+		e.serving.RSS>>20, e.serving.Anon>>20, e.serving.File>>20, e.serving.Segments)
 }
 
 // BenchmarkIndexing measures Apply on batches of fresh articles into a
@@ -463,6 +624,9 @@ func BenchmarkQuery(b *testing.B) {
 				})
 			})
 		}
+		if e.plain == nil {
+			continue
+		}
 		b.Run(qk.name+"/plain", func(b *testing.B) {
 			p99[1] = measure(b, func(i int) error {
 				_, err := e.plain.SearchInContext(ctx, qk.plain(i))
@@ -470,7 +634,7 @@ func BenchmarkQuery(b *testing.B) {
 			})
 		})
 		if p99[0] > 0 && p99[1] > 0 {
-			fmt.Printf("%s at %d docs: p99 observatory %.1f ms, plain %.1f ms, ratio %.2f\n", qk.name, e.stats.Docs, p99[0], p99[1], p99[0]/p99[1])
+			fmt.Printf("%s at %d docs: p99 observatory %.1f ms, plain %.1f ms, ratio %.2f\n", qk.name, e.docs, p99[0], p99[1], p99[0]/p99[1])
 		}
 	}
 }

@@ -64,7 +64,7 @@ const (
 
 	// mappingVersion changes whenever newMapping changes what is indexed;
 	// an index built with another version should be rebuilt.
-	mappingVersion    = "3"
+	mappingVersion    = "5"
 	internalMappingID = "observatory_mapping_version"
 )
 

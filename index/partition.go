@@ -50,6 +50,8 @@ type generation struct {
 
 	mu    sync.RWMutex
 	parts map[string]bleve.Index
+
+	advice segmentAdvice
 }
 
 // parts returns the partitions for a country filter (all when empty), in

@@ -477,9 +477,10 @@ func normalizeKeyword(field, v string) string {
 func keywordQuery(field, v string) query.Query {
 	v = normalizeKeyword(field, v)
 	if field == fieldTag {
-		return query.NewDisjunctionQuery([]query.Query{termQuery(fieldTag, v), termQuery(fieldSubtag, v)})
+		return query.NewDisjunctionQuery([]query.Query{
+			termQuery(fieldKeywords, keywordTerm(fieldTag, v)), termQuery(fieldKeywords, keywordTerm(fieldSubtag, v))})
 	}
-	return termQuery(field, v)
+	return termQuery(fieldKeywords, keywordTerm(field, v))
 }
 
 func termQuery(field, v string) *query.TermQuery {
@@ -531,10 +532,7 @@ func (rw *rewriter) rewrite(q query.Query) (query.Query, bool, error) {
 		switch {
 		case f == "" || isTextField(f):
 			return rw.textQuery(f, q.MatchPhrase, boostOf(q.BoostVal), func(field, analyzer string) query.Query {
-				m := query.NewMatchPhraseQuery(q.MatchPhrase)
-				m.SetField(field)
-				m.Analyzer = analyzer
-				return m
+				return newPhraseQuery(rw.m, q.MatchPhrase, field, analyzer, 1)
 			})
 		case f == fieldPublished:
 			return nil, false, queryErr("use published:>\"2026-01-01\" o published:<\"2026-12-31\" para fechas / use published:>\"2026-01-01\" or published:<\"2026-12-31\" for dates")
@@ -555,8 +553,8 @@ func (rw *rewriter) rewrite(q query.Query) (query.Query, bool, error) {
 		if len(strings.NewReplacer("*", "", "?", "").Replace(pattern)) < 2 {
 			return nil, false, queryErr("«%s» abarca demasiadas palabras; escriba al menos dos letras / %q matches too many words; write at least two letters", q.Wildcard, q.Wildcard)
 		}
-		return rw.termLevel(f, q.BoostVal, func(field string) query.Query {
-			w := query.NewWildcardQuery(pattern)
+		return rw.termLevel(f, q.BoostVal, func(field, prefix string) query.Query {
+			w := query.NewWildcardQuery(prefix + pattern)
 			w.SetField(field)
 			return w
 		}), false, nil
@@ -568,8 +566,12 @@ func (rw *rewriter) rewrite(q query.Query) (query.Query, bool, error) {
 		if _, err := regexp.Compile(q.Regexp); err != nil {
 			return nil, false, queryErr("expresión regular no válida /%s/ / invalid regular expression: %v", q.Regexp, err)
 		}
-		return rw.termLevel(f, q.BoostVal, func(field string) query.Query {
-			r := query.NewRegexpQuery(q.Regexp)
+		return rw.termLevel(f, q.BoostVal, func(field, prefix string) query.Query {
+			re := q.Regexp
+			if prefix != "" {
+				re = regexp.QuoteMeta(prefix) + "(?:" + re + ")"
+			}
+			r := query.NewRegexpQuery(re)
 			r.SetField(field)
 			return r
 		}), false, nil
@@ -738,18 +740,19 @@ func (rw *rewriter) distinctAnalyzers(text string) []string {
 }
 
 // termLevel builds an unanalysed clause (wildcard, regexp) on f, or on the
-// title and text when f is empty.
-func (rw *rewriter) termLevel(f string, boost *query.Boost, build func(field string) query.Query) query.Query {
+// title and text when f is empty. build gets the index field and, for a
+// keyword, the prefix of its terms there (see keywordTerm).
+func (rw *rewriter) termLevel(f string, boost *query.Boost, build func(field, prefix string) query.Query) query.Query {
 	if f != "" && !isTextField(f) {
-		q := build(f)
+		q := build(fieldKeywords, keywordTerm(f, ""))
 		if f == fieldTag {
-			q = query.NewDisjunctionQuery([]query.Query{q, build(fieldSubtag)})
+			q = query.NewDisjunctionQuery([]query.Query{q, build(fieldKeywords, keywordTerm(fieldSubtag, ""))})
 		}
 		return withBoost(q, boost)
 	}
 	var qs []query.Query
 	for _, tf := range textFields(f) {
-		q := build(tf.name)
+		q := build(tf.name, "")
 		if bq, ok := q.(query.BoostableQuery); ok {
 			bq.SetBoost(tf.boost * boostOf(boost))
 		}

@@ -109,6 +109,13 @@ func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done i
 	if err != nil {
 		return fmt.Errorf("index: rebuild: %w", err)
 	}
+	// one segment per partition, from what is on disk
+	if err := persist(ctx, next); err != nil {
+		return err
+	}
+	if err := compact(ctx, next); err != nil {
+		return err
+	}
 
 	ix.writeMu.Lock()
 	defer ix.writeMu.Unlock()
@@ -127,6 +134,8 @@ func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done i
 	ix.mu.Unlock()
 	ix.rebuild = nil
 	swapped = true
+	// the new files were written through the page cache (see segments.go)
+	evictFiles(next.dir)
 	ix.log.Info("index rebuilt", "generation", next.name, "articles", done)
 	if err := old.close(); err != nil {
 		ix.log.Warn("close old index generation", "generation", old.name, "err", err)

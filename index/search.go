@@ -23,7 +23,8 @@ const (
 	MaxResultWindow = 50_000
 )
 
-// Facet names of SearchResult.Facets and how many values each returns.
+// Facet names of SearchResult.Facets, the keyword field each counts and
+// how many values each returns.
 var facetSizes = []struct {
 	name, field string
 	size        int
@@ -57,13 +58,7 @@ func (ix *Index) Search(ctx context.Context, q observatory.SearchQuery) (*observ
 }
 
 // run runs req on the live generation's partitions for countries (all
-// when empty); a swap waits for it.
-//
-// On several partitions it runs in two phases. A bleve alias asks every
-// partition for its first From+Size hits with their stored fields and
-// term locations, so page 200 would load 4,000 documents per partition;
-// instead the first phase ranks and counts without loading anything, and
-// the second loads the fields and locations of the page's hits alone.
+// when empty); a swap waits for it. See searchParts.
 func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest, countries []string) (*bleve.SearchResult, error) {
 	g, release, err := ix.acquire()
 	if err != nil {
@@ -71,51 +66,16 @@ func (ix *Index) run(ctx context.Context, req *bleve.SearchRequest, countries []
 	}
 	defer release()
 	parts := g.indexes(countries)
-	var res *bleve.SearchResult
-	switch {
-	case len(parts) == 0:
-		return &bleve.SearchResult{}, nil
-	case len(parts) == 1:
-		res, err = parts[0].SearchInContext(ctx, req)
-	case req.Size == 0 || len(req.Fields) == 0 && !req.IncludeLocations:
-		res, err = bleve.NewIndexAlias(parts...).SearchInContext(ctx, req)
-	default:
-		res, err = twoPhase(ctx, bleve.NewIndexAlias(parts...), req)
+	if len(parts) == 0 {
+		return &bleve.SearchResult{Status: &bleve.SearchStatus{}}, nil
 	}
+	g.advice.advise(parts)
+	res, err := searchParts(ctx, parts, req)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, fmt.Errorf("index: search: %w", err)
-	}
-	return res, nil
-}
-
-func twoPhase(ctx context.Context, alias bleve.IndexAlias, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	rank := *req
-	rank.Fields, rank.IncludeLocations = nil, false
-	res, err := alias.SearchInContext(ctx, &rank)
-	if err != nil || len(res.Hits) == 0 {
-		return res, err
-	}
-	ids := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		ids[i] = h.ID
-	}
-	load := bleve.NewSearchRequestOptions(query.NewConjunctionQuery([]query.Query{query.NewDocIDQuery(ids), req.Query}), len(ids), 0, false)
-	load.Fields, load.IncludeLocations = req.Fields, req.IncludeLocations
-	loaded, err := alias.SearchInContext(ctx, load)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*search.DocumentMatch, len(loaded.Hits))
-	for _, h := range loaded.Hits {
-		byID[h.ID] = h
-	}
-	for _, h := range res.Hits {
-		if l, ok := byID[h.ID]; ok {
-			h.Fields, h.Locations = l.Fields, l.Locations
-		}
 	}
 	return res, nil
 }
@@ -149,7 +109,9 @@ func (ix *Index) request(q observatory.SearchQuery) (*bleve.SearchRequest, error
 	}
 	req.SortBy(sortBy)
 	for _, f := range facetSizes {
-		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+		fr := bleve.NewFacetRequest(fieldKeywords, f.size)
+		fr.TermPrefix = keywordTerm(f.field, "")
+		req.AddFacet(f.name, fr)
 	}
 	if _, all := main.(*query.MatchAllQuery); !all {
 		req.IncludeLocations = true // for highlights
@@ -173,23 +135,23 @@ func withFilters(main query.Query, q observatory.SearchQuery) (query.Query, erro
 	return query.NewConjunctionQuery(append([]query.Query{main}, filters...)), nil
 }
 
-// sortOrder returns bleve's sort for a SearchQuery.Sort. Date sorts break
-// ties by ID, since many articles share a date, so that pages never
-// overlap or skip.
+// sortOrder returns bleve's sort for a SearchQuery.Sort. Date sorts go by
+// the sort key, the instant and then the ID, since many articles share a
+// date, so that pages never overlap or skip.
 func sortOrder(s, q string) ([]string, error) {
 	switch s {
 	case "", "relevance":
 		if strings.TrimSpace(q) == "" {
-			return []string{"-" + fieldPublished, "_id"}, nil
+			return []string{"-" + fieldSortKey}, nil
 		}
 		// Score alone: bleve breaks ties by index order, stable for a
 		// snapshot; a date or ID tie-breaker would make every matching
 		// document load its doc values (twice as slow on broad terms).
 		return []string{"-_score"}, nil
 	case "date":
-		return []string{"-" + fieldPublished, "_id"}, nil
+		return []string{"-" + fieldSortKey}, nil
 	case "-date":
-		return []string{fieldPublished, "_id"}, nil
+		return []string{fieldSortKey}, nil
 	}
 	return nil, queryErr("orden desconocido «%s»: use relevance, date o -date / unknown sort %q: use relevance, date or -date", s, s)
 }
@@ -271,7 +233,7 @@ func convertResult(res *bleve.SearchResult) *observatory.SearchResult {
 		counts := map[string]int{}
 		if fr, ok := res.Facets[f.name]; ok && fr.Terms != nil {
 			for _, t := range fr.Terms.Terms() {
-				counts[t.Term] = t.Count
+				counts[strings.TrimPrefix(t.Term, keywordTerm(f.field, ""))] = t.Count
 			}
 		}
 		out.Facets[f.name] = counts

@@ -173,14 +173,17 @@ func TestSortAndPagination(t *testing.T) {
 				return
 			}
 			byDate := slices.Clone(arts)
+			// by date, and articles of the same second by ID, in the
+			// same direction
 			slices.SortFunc(byDate, func(a, b observatory.Article) int {
-				if c := b.Published.Compare(a.Published); c != 0 {
-					if sort == "-date" {
-						return -c
-					}
-					return c
+				c := a.Published.Truncate(time.Second).Compare(b.Published.Truncate(time.Second))
+				if c == 0 {
+					c = cmpString(a.ID, b.ID)
 				}
-				return cmpString(a.ID, b.ID)
+				if sort == "date" {
+					return -c
+				}
+				return c
 			})
 			var want []string
 			for _, a := range byDate {
@@ -190,6 +193,43 @@ func TestSortAndPagination(t *testing.T) {
 				t.Errorf("sort %s: got %v, want %v", sort, all, want)
 			}
 		})
+	}
+}
+
+// Pages by relevance across partitions: many hits tie (the same words in
+// texts of the same length), in three partitions, and each page comes from
+// the partitions' best hits merged; pages must neither overlap nor skip,
+// and every hit must carry its ID, fields and highlights.
+func TestRelevancePagesAcrossPartitions(t *testing.T) {
+	ix := openTest(t)
+	apply(t, ix, mixed()...)
+	q := observatory.SearchQuery{Q: "texto noticia", Size: 50}
+	one := find(t, ix, q)
+	want := ids(one)
+	if len(want) != 29 || one.Total != 29 { // all but the English one
+		t.Fatalf("one page: got %d hits of %d, want 29", len(want), one.Total)
+	}
+	for _, size := range []int{1, 4, 7} {
+		var all []string
+		for page := 1; len(all) < len(want); page++ {
+			q.Page, q.Size = page, size
+			res := find(t, ix, q)
+			if res.Total != 29 {
+				t.Fatalf("size %d page %d: total %d, want 29", size, page, res.Total)
+			}
+			if len(res.Hits) == 0 {
+				t.Fatalf("size %d page %d: no hits after %d", size, page, len(all))
+			}
+			for _, h := range res.Hits {
+				if h.ID == "" || h.Title == "" || len(h.Highlights) == 0 {
+					t.Fatalf("size %d page %d: hit %+v lacks its ID, title or highlights", size, page, h)
+				}
+				all = append(all, h.ID)
+			}
+		}
+		if !slices.Equal(all, want) {
+			t.Errorf("size %d: paged order %v, want the single page's %v", size, all, want)
+		}
 	}
 }
 
@@ -247,6 +287,12 @@ func TestQuerySyntax(t *testing.T) {
 		{`+country:CR +tag:migration`, 3},
 		{`etiqueta:violence`, 6},
 		{`subtag:labour`, 8},
+		{`tag:migration`, 8},
+		{`tag:migr*`, 8},           // keyword wildcards and regexps stay within their field
+		{`fuente:CR-*`, 10},        // CR-0 and CR-1, not the CR article without a source
+		{`pais:/C./`, 11},          // CR, not the other countries
+		{`subetiqueta:/lab.*/`, 8}, // labour
+		{`medio:/p.*|x/`, 15},      // the alternation stays within the field's terms
 		{`titulo:red`, 1},
 		{`title:migrantes`, 1}, // m29's title, "Migrants' remittances"
 		{`texto:frontera`, 1},

@@ -1,0 +1,7 @@
+//go:build !linux
+
+package index
+
+func adviseRandom([]byte) {}
+
+func evict(string) {}
