@@ -23,12 +23,17 @@ func (db *DB) Health(ctx context.Context, sourceID string) (observatory.SourceHe
 	return h, err
 }
 
-// PutHealth records the crawl state of a source.
+// PutHealth records the crawl state of a source. A source deleted in the
+// meantime (a crawl still running when a coordinator deleted it) gets no
+// record: it would be an orphan that nothing shows or removes.
 func (db *DB) PutHealth(ctx context.Context, h observatory.SourceHealth) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	return db.bolt.Update(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketSources).Get([]byte(h.SourceID)) == nil {
+			return nil
+		}
 		return putJSON(tx.Bucket(bucketHealth), []byte(h.SourceID), &h)
 	})
 }

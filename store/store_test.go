@@ -207,3 +207,30 @@ func TestArticlesAndIndexLog(t *testing.T) {
 		t.Errorf("ForEachArticle: got %v (%v), want 2 ids", ids, err)
 	}
 }
+
+// A crawl that ends after its source was deleted leaves no health record
+// behind; deleting a source removes its record.
+func TestHealthFollowsSource(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTemp(t)
+	s := source("El Faro", "https://elfaro.example/")
+	if err := db.CreateSource(ctx, s, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutHealth(ctx, observatory.SourceHealth{SourceID: s.ID, ConsecutiveFailures: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if all, err := db.AllHealth(ctx); err != nil || all[s.ID].ConsecutiveFailures != 2 {
+		t.Fatalf("health after a crawl: %+v, %v", all, err)
+	}
+	if err := db.DeleteSource(ctx, s.ID); err != nil {
+		t.Fatal(err)
+	}
+	// the crawl that was running writes its outcome now
+	if err := db.PutHealth(ctx, observatory.SourceHealth{SourceID: s.ID, ConsecutiveFailures: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if all, err := db.AllHealth(ctx); err != nil || len(all) != 0 {
+		t.Errorf("health of a deleted source: %+v, %v; want none", all, err)
+	}
+}
