@@ -61,7 +61,12 @@ func (c *Crawler) newClient() *http.Client {
 		Transport: &politeTransport{c: c, next: tr},
 		Timeout:   c.cfg.FetchTimeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			if len(via) > c.cfg.MaxRedirects {
+			rs, _ := req.Context().Value(redirectsKey{}).(*redirects)
+			hops := len(via)
+			if rs != nil {
+				hops += rs.done
+			}
+			if hops > c.cfg.MaxRedirects {
 				return fmt.Errorf("%w (%d)", ErrTooManyRedirects, c.cfg.MaxRedirects)
 			}
 			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
@@ -69,14 +74,30 @@ func (c *Crawler) newClient() *http.Client {
 			}
 			// Only robots.txt files already cached are consulted here: the
 			// previous response still holds its host's gate, so fetching
-			// one now could wait on ourselves.
-			if ok, known := c.robots.cached(req.URL); known && !ok {
+			// one now could wait on ourselves. fetch stops at a host whose
+			// robots.txt is not known, and follows the redirect itself
+			// once the gate is released.
+			ok, known := c.robots.cached(req.URL)
+			switch {
+			case known && !ok:
 				return fmt.Errorf("%w: %s", ErrRobots, req.URL)
+			case !known && rs != nil:
+				rs.stopped, rs.done = true, hops
+				return http.ErrUseLastResponse
 			}
 			return nil
 		},
 	}
 }
+
+// redirects is what fetch and CheckRedirect share, through the request's
+// context, about the redirects of one fetch.
+type redirects struct {
+	done    int  // redirects followed so far
+	stopped bool // the client stopped at a redirect for fetch to follow
+}
+
+type redirectsKey struct{}
 
 // politeTransport holds the host's gate for the whole exchange, body
 // included (one connection per host, a delay between requests), sets the
@@ -174,6 +195,8 @@ func (c *Crawler) fetch(ctx context.Context, rawURL string, st *observatory.Feed
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.FetchTimeout)
 	defer cancel()
+	rs := &redirects{}
+	ctx = context.WithValue(ctx, redirectsKey{}, rs)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
@@ -190,7 +213,7 @@ func (c *Crawler) fetch(ctx context.Context, rawURL string, st *observatory.Feed
 			req.Header.Set("If-Modified-Since", st.LastModified)
 		}
 	}
-	resp, err := c.client.Do(req)
+	resp, err := c.follow(ctx, req, rs)
 	if err != nil {
 		return nil, err
 	}
@@ -226,6 +249,35 @@ func (c *Crawler) fetch(ctx context.Context, rawURL string, st *observatory.Feed
 		}
 	}
 	return p, nil
+}
+
+// follow sends req and follows its redirects. The client follows those to
+// hosts whose robots.txt is cached; at another host it stops, and follow
+// checks that host's robots.txt, fetching it now that no gate is held, and
+// goes on from there.
+func (c *Crawler) follow(ctx context.Context, req *http.Request, rs *redirects) (*http.Response, error) {
+	for {
+		resp, err := c.client.Do(req)
+		if err != nil || !rs.stopped {
+			return resp, err
+		}
+		rs.stopped = false
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		resp.Body.Close()
+		next, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
+		if err != nil {
+			return nil, fmt.Errorf("crawler: %s redirects to a bad address: %w", resp.Request.URL, err)
+		}
+		ok, err := c.robots.allowed(ctx, next)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("%w: %s", ErrRobots, next)
+		}
+		req = req.Clone(ctx)
+		req.URL, req.Host = next, ""
+	}
 }
 
 func gunzipCapped(b []byte, limit int64) ([]byte, error) {
