@@ -60,13 +60,21 @@ func simhash(text string) (uint64, bool) {
 }
 
 // maxSeedArticles is the largest store whose articles are read back at
-// start to seed near-duplicate detection.
+// start, by ID, to seed near-duplicate detection when the store cannot
+// list its recent articles by fetch time (recentLister).
 const maxSeedArticles = 200_000
+
+// recentLister lists the articles fetched since a time, whatever the
+// store's size (store.DB does).
+type recentLister interface {
+	ForEachArticleSince(ctx context.Context, since time.Time, batch int, fn func([]observatory.Article) error) error
+}
 
 // nearDups remembers the fingerprints of recent articles.
 type nearDups struct {
 	maxDist int
 	window  time.Duration
+	maxSeed int // maxSeedArticles, or less in tests
 
 	mu      sync.Mutex
 	loaded  bool
@@ -81,7 +89,7 @@ type dupEntry struct {
 }
 
 func newNearDups(maxDist int, window time.Duration) *nearDups {
-	return &nearDups{maxDist: maxDist, window: window}
+	return &nearDups{maxDist: maxDist, window: window, maxSeed: maxSeedArticles}
 }
 
 // load seeds the fingerprints from the store's recent articles once, so a
@@ -93,21 +101,8 @@ func (d *nearDups) load(ctx context.Context, st Store, now time.Time) {
 		return
 	}
 	d.loaded = true
-	lister, ok := st.(articleLister)
-	if !ok {
-		return
-	}
-	// The store lists articles by ID, not by date: past a size, reading
-	// them all at start costs more than the groups a restart would miss.
-	if counter, ok := st.(interface {
-		CountArticles(context.Context) (int, error)
-	}); ok {
-		if n, err := counter.CountArticles(ctx); err != nil || n > maxSeedArticles {
-			return
-		}
-	}
 	since := now.Add(-d.window)
-	_ = lister.ForEachArticle(ctx, 500, func(arts []observatory.Article) error {
+	add := func(arts []observatory.Article) error {
 		for i := range arts {
 			a := &arts[i]
 			if a.Fetched.Before(since) {
@@ -118,7 +113,25 @@ func (d *nearDups) load(ctx context.Context, st Store, now time.Time) {
 			}
 		}
 		return nil
-	})
+	}
+	if recent, ok := st.(recentLister); ok {
+		_ = recent.ForEachArticleSince(ctx, since, 500, add)
+		return
+	}
+	lister, ok := st.(articleLister)
+	if !ok {
+		return
+	}
+	// Listed by ID, not by date: past a size, reading them all at start
+	// costs more than the groups a restart would miss.
+	if counter, ok := st.(interface {
+		CountArticles(context.Context) (int, error)
+	}); ok {
+		if n, err := counter.CountArticles(ctx); err != nil || n > d.maxSeed {
+			return
+		}
+	}
+	_ = lister.ForEachArticle(ctx, 500, add)
 }
 
 // assign looks for a near-duplicate of a among recent articles and

@@ -53,8 +53,10 @@ func TestNearDuplicatesGrouped(t *testing.T) {
 		}
 	}
 
-	// After a restart, a third reprint joins the same group.
+	// After a restart, a third reprint joins the same group, however many
+	// articles the store holds: it reads back only the recent ones.
 	c2 := newCrawler(t, testConfig(db))
+	c2.dups.maxSeed = 1 // what listing every article by ID would give up on
 	c2.dups.load(ctx, db, time.Now())
 	third := &observatory.Article{ID: "third", Text: strings.ReplaceAll(rb.Text, "jueves", "viernes")}
 	if g, mark := c2.dups.assign(third, time.Now()); g != ra.Group || mark != "" {
@@ -72,5 +74,25 @@ func TestSimhash(t *testing.T) {
 	}
 	if d := bits.OnesCount64(h1 ^ h2); d > 6 {
 		t.Errorf("a line added moved the fingerprint %d bits, want ≤ 6", d)
+	}
+}
+
+// Articles fetched before the window are not read back at start.
+func TestNearDuplicatesSeedWindow(t *testing.T) {
+	ctx := context.Background()
+	db := openStore(t)
+	text := strings.Repeat("las personas migrantes retornadas recibieron atención médica y orientación laboral ", 8)
+	now := time.Now()
+	for i, age := range []time.Duration{20 * 24 * time.Hour, time.Hour} {
+		url := "https://a.example/" + string(rune('a'+i))
+		a := &observatory.Article{ID: observatory.ArticleID(url), URL: url, Text: text, Fetched: now.Add(-age)}
+		if _, err := db.SaveArticle(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := newNearDups(10, 14*24*time.Hour)
+	d.load(ctx, db, now)
+	if len(d.entries) != 1 || d.entries[0].id != observatory.ArticleID("https://a.example/b") {
+		t.Errorf("seeded %+v, want the recent article only", d.entries)
 	}
 }

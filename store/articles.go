@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -44,10 +46,89 @@ func (db *DB) SaveArticle(ctx context.Context, a *observatory.Article, links ...
 		if err := addDay(tx, articleDay{SourceID: a.SourceID, Published: a.Published, Fetched: a.Fetched}.dayKey(), 1); err != nil {
 			return err
 		}
+		if err := tx.Bucket(bucketFetched).Put(fetchedKey(a.Fetched, a.ID), nil); err != nil {
+			return err
+		}
 		created = true
 		return enqueueIndex(tx, a.ID)
 	})
 	return created, err
+}
+
+// fetchedKey is an article's key in the index by fetch time: the instant,
+// big-endian nanoseconds since 1970 (zero before), then the ID.
+func fetchedKey(fetched time.Time, id string) []byte {
+	k := make([]byte, 8, 8+len(id))
+	if ns := fetched.UnixNano(); ns > 0 && !fetched.IsZero() {
+		binary.BigEndian.PutUint64(k, uint64(ns))
+	}
+	return append(k, id...)
+}
+
+// rebuildFetched fills the index by fetch time from the stored articles.
+func rebuildFetched(tx *bolt.Tx) error {
+	b := tx.Bucket(bucketFetched)
+	return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
+		var a struct {
+			Fetched time.Time `json:"fetched"`
+		}
+		if err := json.Unmarshal(v, &a); err != nil {
+			return fmt.Errorf("store: decode article %s: %w", k, err)
+		}
+		return b.Put(fetchedKey(a.Fetched, string(k)), nil)
+	})
+}
+
+// ForEachArticleSince calls fn with the articles fetched at or after
+// since, oldest first, in short read transactions of at most batch
+// articles; fn runs outside any transaction. Reading back the recent
+// articles so costs what the period holds, whatever the store's size.
+func (db *DB) ForEachArticleSince(ctx context.Context, since time.Time, batch int, fn func([]observatory.Article) error) error {
+	if batch <= 0 {
+		batch = 500
+	}
+	from := fetchedKey(since, "")
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		page := make([]observatory.Article, 0, batch)
+		end := false
+		err := db.bolt.View(func(tx *bolt.Tx) error {
+			arts := tx.Bucket(bucketArticles)
+			c := tx.Bucket(bucketFetched).Cursor()
+			for k, _ := c.Seek(from); ; k, _ = c.Next() {
+				if k == nil {
+					end = true
+					return nil
+				}
+				if len(page) == batch {
+					from = slices.Clone(k) // the next page starts here
+					return nil
+				}
+				v := arts.Get(k[8:])
+				if v == nil {
+					continue
+				}
+				var a observatory.Article
+				if err := json.Unmarshal(v, &a); err != nil {
+					return fmt.Errorf("store: decode article %s: %w", k[8:], err)
+				}
+				page = append(page, a)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		if len(page) > 0 {
+			if err := fn(page); err != nil {
+				return err
+			}
+		}
+		if end {
+			return nil
+		}
+	}
 }
 
 // UpdateArticles replaces stored articles (after reclassification, say) and

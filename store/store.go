@@ -21,8 +21,9 @@ import (
 // the per-day article counters (built from the articles on upgrade), the
 // change history and the actors directory; a version-1 program would
 // write articles without counting them, so it must refuse a version-2
-// file.
-const SchemaVersion = 2
+// file. Version 3 added the index of articles by fetch time (built on
+// upgrade), which near-duplicate detection reads at start.
+const SchemaVersion = 3
 
 // ErrLocked is returned by Open when another process holds the data directory.
 var ErrLocked = errors.New("store: the data directory is in use by another observatory process (only one process may open it; stop the running server or use its API)")
@@ -32,8 +33,9 @@ var (
 	bucketSources   = []byte("sources")
 	bucketHomepages = []byte("source_homepages") // HomepageKey → source ID
 	bucketArticles  = []byte("articles")
-	bucketLinks     = []byte("article_links") // any URL seen for an article → article ID
-	bucketToIndex   = []byte("to_index")      // big-endian sequence → article ID
+	bucketLinks     = []byte("article_links")   // any URL seen for an article → article ID
+	bucketToIndex   = []byte("to_index")        // big-endian sequence → article ID
+	bucketFetched   = []byte("article_fetched") // fetchedKey → nothing
 	bucketHealth    = []byte("source_health")
 
 	keySchema = []byte("schema_version")
@@ -41,7 +43,7 @@ var (
 )
 
 var allBuckets = [][]byte{bucketMeta, bucketSources, bucketHomepages, bucketArticles, bucketLinks, bucketToIndex, bucketHealth,
-	bucketUsers, bucketSessions, bucketTokens, bucketHistory, bucketActors, bucketArticleDays}
+	bucketUsers, bucketSessions, bucketTokens, bucketHistory, bucketActors, bucketArticleDays, bucketFetched}
 
 // Options tune Open.
 type Options struct {
@@ -102,15 +104,23 @@ func (db *DB) migrate() error {
 		}
 		meta := tx.Bucket(bucketMeta)
 		v := meta.Get(keySchema)
-		switch {
-		case v == nil:
+		if v == nil { // a new file
 			return meta.Put(keySchema, u64(SchemaVersion))
-		case binary.BigEndian.Uint64(v) > SchemaVersion:
-			return fmt.Errorf("store: schema version %d is newer than this program's %d; upgrade the observatory", binary.BigEndian.Uint64(v), SchemaVersion)
-		case binary.BigEndian.Uint64(v) < 2:
+		}
+		version := binary.BigEndian.Uint64(v)
+		if version > SchemaVersion {
+			return fmt.Errorf("store: schema version %d is newer than this program's %d; upgrade the observatory", version, SchemaVersion)
+		}
+		if version < 2 {
 			// 1 → 2: count the articles already stored per source and day.
 			if err := rebuildDays(tx); err != nil {
 				return fmt.Errorf("store: upgrade to schema 2: %w", err)
+			}
+		}
+		if version < 3 {
+			// 2 → 3: index the articles already stored by fetch time.
+			if err := rebuildFetched(tx); err != nil {
+				return fmt.Errorf("store: upgrade to schema 3: %w", err)
 			}
 		}
 		return meta.Put(keySchema, u64(SchemaVersion))
