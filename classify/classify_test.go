@@ -255,6 +255,9 @@ func TestExclusions(t *testing.T) {
 		{"Asesinan a migrante guatemalteco en Tamaulipas", "Hombres armados asesinaron a dos migrantes hondureños que esperaban el tren.", "xenophobia"},
 		// A demonym beside a player or in a signing is sport.
 		{"Saprissa ficha al volante venezolano", "El club confirmó el fichaje del venezolano, que llega como refuerzo para el torneo.", "migration"},
+		// Trafficking in a list of crimes, and a foreign official, are passing mentions.
+		{"Fiscales de Paraguay y Colombia firman acuerdo", "Ambas fiscalías cooperarán contra el narcotráfico, la trata de personas, el tráfico de migrantes y el lavado de dinero. La autoridad extranjera elogió la cooperación judicial.", "migration"},
+		{"Ministers meet in Panama", "They agreed to fight drug trafficking, human trafficking, money laundering and terrorism.", "migration"},
 	}
 	for _, tt := range tests {
 		r := c.Analyze(tt.title, tt.body)
@@ -668,5 +671,18 @@ func TestSentenceSplitting(t *testing.T) {
 		if got := ts.Score > 0; got != tt.want {
 			t.Errorf("%q: one sentence %v, want %v", tt.text, got, tt.want)
 		}
+	}
+}
+
+// A trafficking story that also lists other crimes stays a migration story:
+// the crime-list exclusion covers only the mentions inside the list.
+func TestCrimeListKeepsTraffickingStories(t *testing.T) {
+	c := newDefault(t)
+	r := c.Analyze("Desarticulan red de trata que captaba a migrantes venezolanas",
+		"La Fiscalía desarticuló una red de trata de personas que captaba a mujeres migrantes con falsas ofertas de empleo. "+
+			"Las víctimas de trata eran trasladadas a bares de la frontera. Según la acusación, la banda se dedicaba también al narcotráfico y al lavado de dinero.")
+	if !slices.Contains(r.Assigned(), "migration") {
+		ts, _ := r.Tag("migration")
+		t.Errorf("a trafficking story was not tagged migration (score %v: %+v)", ts.Score, ts.Explanation)
 	}
 }
