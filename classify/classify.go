@@ -406,7 +406,8 @@ func buildResult(st *state, ev []match, fields [2]string, sents [2][]span, bodyW
 			}
 		}
 		ts.Score = round2(ts.Score)
-		ts.Assigned = ts.Score >= set.Threshold && !loneMention(set, matches, bodyWords) && !passingMention(set, matches, bodyWords, ts.Score)
+		ts.Assigned = ts.Score >= set.Threshold && !loneMention(set, matches, bodyWords) && !titleAlone(set, matches, bodyWords) &&
+			!passingMention(set, matches, bodyWords, ts.Score)
 		for _, id := range subtagIDs(tag) {
 			v := round2(subScore[id])
 			if v == 0 {
@@ -448,6 +449,22 @@ func loneMention(set tagSettings, matches []match, bodyWords int) bool {
 	sent := matches[0].ao.sent
 	for _, mt := range matches {
 		if mt.field != 1 || mt.ao.sent != sent || mt.ao.sentEnd != sent || mt.b >= 0 && (mt.bo.sent != sent || mt.bo.sentEnd != sent) {
+			return false
+		}
+	}
+	return true
+}
+
+// titleAlone reports whether a long body never comes back to the evidence
+// its title holds for a tag ("Muere el poeta que escribió desde el exilio"
+// over an obituary): the story is about something else.
+// @lone-title-words sets "long".
+func titleAlone(set tagSettings, matches []match, bodyWords int) bool {
+	if set.LoneTitleWords <= 0 || bodyWords <= set.LoneTitleWords || len(matches) == 0 {
+		return false
+	}
+	for _, mt := range matches {
+		if mt.field != 0 {
 			return false
 		}
 	}

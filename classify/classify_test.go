@@ -258,6 +258,9 @@ func TestExclusions(t *testing.T) {
 		// Trafficking in a list of crimes, and a foreign official, are passing mentions.
 		{"Fiscales de Paraguay y Colombia firman acuerdo", "Ambas fiscalías cooperarán contra el narcotráfico, la trata de personas, el tráfico de migrantes y el lavado de dinero. La autoridad extranjera elogió la cooperación judicial.", "migration"},
 		{"Ministers meet in Panama", "They agreed to fight drug trafficking, human trafficking, money laundering and terrorism.", "migration"},
+		// Racism at home is not xenophobia; a migrant victim of trafficking is not framed as a criminal.
+		{"Sancionan a club por gritos racistas contra su defensor", "La liga sancionó al club por los cánticos racistas contra el defensor. El club rechazó cualquier manifestación de racismo.", "xenophobia"},
+		{"Juicio por trata en Colón", "El juzgado abrió juicio contra tres personas acusadas de trata en perjuicio de siete mujeres colombianas.", "xenophobia"},
 	}
 	for _, tt := range tests {
 		r := c.Analyze(tt.title, tt.body)
@@ -317,6 +320,26 @@ func TestLoneMention(t *testing.T) {
 		{"long body, two entries in two sentences", "", long + "Mencionó a los migrantes. Habló de los refugiados.", true},
 		{"long body, the entry twice", "", long + "Mencionó a los migrantes. Los migrantes esperan.", true},
 		{"long body, title match", "Migrantes en la agenda", long + "También mencionó a los migrantes.", true},
+	}
+	for _, tt := range tests {
+		ts, _ := c.Analyze(tt.title, tt.body).Tag("migration")
+		if ts.Assigned != tt.want {
+			t.Errorf("%s: assigned %v (score %v), want %v", tt.name, ts.Assigned, ts.Score, tt.want)
+		}
+	}
+}
+
+func TestLoneTitle(t *testing.T) {
+	c := newOnly(t, map[string]string{"migration.es.txt": "@threshold 3\n@lone-title-words 20\nexilio = 3\nexiliado~ = 3\n"})
+	long := strings.Repeat("El poeta publicó once libros y dio clases de literatura. ", 4)
+	tests := []struct {
+		name, title, body string
+		want              bool
+	}{
+		{"long body, title alone", "Muere el poeta que escribió desde el exilio", long, false},
+		{"long body, title and body", "Muere el poeta que escribió desde el exilio", long + "Vivió treinta años exiliado en México.", true},
+		{"short body, title alone", "Muere el poeta que escribió desde el exilio", "Tenía 91 años.", true},
+		{"title only, no body", "Exilio", "", true},
 	}
 	for _, tt := range tests {
 		ts, _ := c.Analyze(tt.title, tt.body).Tag("migration")
@@ -516,6 +539,7 @@ func TestLexiconErrors(t *testing.T) {
 		{"passing mention, one number", "gender.es.txt", "@passing-mention 2\n", "gender.es.txt:1: @passing-mention is written @passing-mention SENTENCES SCORE"},
 		{"passing mention twice", "gender.es.txt", "@passing-mention 2 5\n@passing-mention 3 5\n", "gender.es.txt:2: @passing-mention for gender already set"},
 		{"passing mention, bad score", "gender.es.txt", "@passing-mention 2 -1\n", "gender.es.txt:1: @passing-mention: score \"-1\""},
+		{"lone title, not whole", "migration.es.txt", "@lone-title-words 1.5\n", "migration.es.txt:1: @lone-title-words must be a whole number"},
 		{"dateline not an exclusion", "migration.es.txt", "haitiano~ DATELINE {Haití} = 2\n", "migration.es.txt:1: DATELINE is for exclusions"},
 		{"dateline one-sided", "migration.es.txt", "NOT haitiano~ FECHADO\n", "migration.es.txt:1: FECHADO needs something on each side"},
 	}
@@ -684,5 +708,20 @@ func TestCrimeListKeepsTraffickingStories(t *testing.T) {
 	if !slices.Contains(r.Assigned(), "migration") {
 		ts, _ := r.Tag("migration")
 		t.Errorf("a trafficking story was not tagged migration (score %v: %+v)", ts.Score, ts.Explanation)
+	}
+}
+
+// Racism against migrants, and migrants called a health threat, are
+// xenophobia.
+func TestXenophobiaRacismAndHealthThreat(t *testing.T) {
+	c := newDefault(t)
+	for _, tt := range []struct{ title, body string }{
+		{"Denuncian racismo contra migrantes haitianos en hospitales", "Organizaciones denunciaron racismo contra migrantes haitianos en los hospitales públicos."},
+		{"Alcalde dice que los migrantes son una bomba sanitaria", "El alcalde pidió trasladar a los migrantes que duermen en el parque."},
+	} {
+		if !slices.Contains(c.Analyze(tt.title, tt.body).Assigned(), "xenophobia") {
+			ts, _ := c.Analyze(tt.title, tt.body).Tag("xenophobia")
+			t.Errorf("%q: not tagged xenophobia (score %v: %+v)", tt.title, ts.Score, ts.Explanation)
+		}
 	}
 }

@@ -139,6 +139,9 @@ type tagSettings struct {
 	// one sentence alone (and none in the title) do not assign the tag;
 	// 0 = off.
 	LoneMentionWords int
+	// LoneTitleWords: in a body longer than this many words, matches in
+	// the title alone do not assign the tag; 0 = off.
+	LoneTitleWords int
 	// PassingSentences and PassingScore (@passing-mention N S): in a body
 	// longer than LoneMentionWords, evidence in at most N sentences and none
 	// in the title assigns the tag only from a score of S; 0 = off.
@@ -527,6 +530,11 @@ func parseSetting(lx *lexicon, tag, line string, set map[string]map[string]strin
 			return fail("@lone-mention-words must be a whole number of words, 0 or more")
 		}
 		s.LoneMentionWords = int(v)
+	case "@lone-title-words":
+		if v < 0 || v != math.Trunc(v) {
+			return fail("@lone-title-words must be a whole number of words, 0 or more")
+		}
+		s.LoneTitleWords = int(v)
 	case "@subtag-cap":
 		if v < 0 {
 			return fail("@subtag-cap must not be negative")
@@ -538,7 +546,7 @@ func parseSetting(lx *lexicon, tag, line string, set map[string]map[string]strin
 		caps[strings.Fields(line)[1]] = v
 		s.SubtagCaps = caps
 	default:
-		return fail("unknown setting %s (known: @threshold, @subtag-threshold, @subtag-cap, @lone-mention-words, @passing-mention, @title-weight, @decay)", fields[0])
+		return fail("unknown setting %s (known: @threshold, @subtag-threshold, @subtag-cap, @lone-mention-words, @lone-title-words, @passing-mention, @title-weight, @decay)", fields[0])
 	}
 	return recordSetting(lx, tag, key, s, set, file, lineNo)
 }
