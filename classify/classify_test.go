@@ -261,6 +261,11 @@ func TestExclusions(t *testing.T) {
 		// Racism at home is not xenophobia; a migrant victim of trafficking is not framed as a criminal.
 		{"Sancionan a club por gritos racistas contra su defensor", "La liga sancionó al club por los cánticos racistas contra el defensor. El club rechazó cualquier manifestación de racismo.", "xenophobia"},
 		{"Juicio por trata en Colón", "El juzgado abrió juicio contra tres personas acusadas de trata en perjuicio de siete mujeres colombianas.", "xenophobia"},
+		// Crimes as risks migrants run; domestic racial discrimination; parents said inclusively;
+		// sexual violence named among a route's risks.
+		{"Más de 220.000 migrantes han cruzado el Darién en lo que va de año", "Los migrantes se exponen a riesgos como asaltos y extorsión por parte de grupos criminales.", "xenophobia"},
+		{"Denuncian discriminación racial en discoteca", "Estudiantes afrocolombianos denunciaron discriminación racial en una discoteca de Cartagena.", "xenophobia"},
+		{"Retornan a 74 niños no acompañados", "La DINAF pidió a padres y madres de familia no exponer a sus hijos. Los niños enfrentan accidentes, extorsión y violencia sexual en la ruta.", "gender"},
 	}
 	for _, tt := range tests {
 		r := c.Analyze(tt.title, tt.body)
@@ -718,10 +723,25 @@ func TestXenophobiaRacismAndHealthThreat(t *testing.T) {
 	for _, tt := range []struct{ title, body string }{
 		{"Denuncian racismo contra migrantes haitianos en hospitales", "Organizaciones denunciaron racismo contra migrantes haitianos en los hospitales públicos."},
 		{"Alcalde dice que los migrantes son una bomba sanitaria", "El alcalde pidió trasladar a los migrantes que duermen en el parque."},
+		{"La invasión silenciosa", "Ningún país puede absorber a cientos de miles de ilegales sin consecuencias."},
+		{"\"Los venezolanos nos quitaron el trabajo\"", "El desempleo en Cúcuta supera el promedio nacional."},
 	} {
 		if !slices.Contains(c.Analyze(tt.title, tt.body).Assigned(), "xenophobia") {
 			ts, _ := c.Analyze(tt.title, tt.body).Tag("xenophobia")
 			t.Errorf("%q: not tagged xenophobia (score %v: %+v)", tt.title, ts.Score, ts.Explanation)
 		}
+	}
+}
+
+// "Vienen a delinquir" ties foreigners to crime like any other crime verb.
+func TestCrimeFramingDelinquir(t *testing.T) {
+	c := newDefault(t)
+	ts, _ := c.Analyze("", "Según la Policía, detrás de estos préstamos hay extranjeros que vienen exclusivamente a delinquir.").Tag("xenophobia")
+	found := false
+	for _, st := range ts.Subtags {
+		found = found || st.ID == "crime-framing"
+	}
+	if !found {
+		t.Errorf("no crime-framing sub-tag (score %v: %+v)", ts.Score, ts.Explanation)
 	}
 }
