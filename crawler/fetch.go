@@ -61,43 +61,37 @@ func (c *Crawler) newClient() *http.Client {
 		Transport: &politeTransport{c: c, next: tr},
 		Timeout:   c.cfg.FetchTimeout,
 		CheckRedirect: func(req *http.Request, via []*http.Request) error {
-			rs, _ := req.Context().Value(redirectsKey{}).(*redirects)
-			hops := len(via)
-			if rs != nil {
-				hops += rs.done
+			if req.Context().Value(followKey{}) != nil {
+				return http.ErrUseLastResponse // fetch follows them (see follow)
 			}
-			if hops > c.cfg.MaxRedirects {
+			if len(via) > c.cfg.MaxRedirects {
 				return fmt.Errorf("%w (%d)", ErrTooManyRedirects, c.cfg.MaxRedirects)
 			}
-			if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
-				return fmt.Errorf("crawler: redirect to %s refused: not http(s)", req.URL.Scheme)
+			if err := redirectScheme(req.URL); err != nil {
+				return err
 			}
 			// Only robots.txt files already cached are consulted here: the
 			// previous response still holds its host's gate, so fetching
-			// one now could wait on ourselves. fetch stops at a host whose
-			// robots.txt is not known, and follows the redirect itself
-			// once the gate is released.
-			ok, known := c.robots.cached(req.URL)
-			switch {
-			case known && !ok:
+			// one now could wait on ourselves.
+			if ok, known := c.robots.cached(req.URL); known && !ok {
 				return fmt.Errorf("%w: %s", ErrRobots, req.URL)
-			case !known && rs != nil:
-				rs.stopped, rs.done = true, hops
-				return http.ErrUseLastResponse
 			}
 			return nil
 		},
 	}
 }
 
-// redirects is what fetch and CheckRedirect share, through the request's
-// context, about the redirects of one fetch.
-type redirects struct {
-	done    int  // redirects followed so far
-	stopped bool // the client stopped at a redirect for fetch to follow
-}
+// followKey marks the context of a request whose redirects fetch follows
+// itself rather than the client.
+type followKey struct{}
 
-type redirectsKey struct{}
+// redirectScheme refuses a redirect to anything but http(s).
+func redirectScheme(u *url.URL) error {
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("crawler: redirect to %s refused: not http(s)", u.Scheme)
+	}
+	return nil
+}
 
 // politeTransport holds the host's gate for the whole exchange, body
 // included (one connection per host, a delay between requests), sets the
@@ -195,9 +189,7 @@ func (c *Crawler) fetch(ctx context.Context, rawURL string, st *observatory.Feed
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.FetchTimeout)
 	defer cancel()
-	rs := &redirects{}
-	ctx = context.WithValue(ctx, redirectsKey{}, rs)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	req, err := http.NewRequestWithContext(context.WithValue(ctx, followKey{}, true), http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +205,7 @@ func (c *Crawler) fetch(ctx context.Context, rawURL string, st *observatory.Feed
 			req.Header.Set("If-Modified-Since", st.LastModified)
 		}
 	}
-	resp, err := c.follow(ctx, req, rs)
+	resp, err := c.follow(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -251,22 +243,32 @@ func (c *Crawler) fetch(ctx context.Context, rawURL string, st *observatory.Feed
 	return p, nil
 }
 
-// follow sends req and follows its redirects. The client follows those to
-// hosts whose robots.txt is cached; at another host it stops, and follow
-// checks that host's robots.txt, fetching it now that no gate is held, and
-// goes on from there.
-func (c *Crawler) follow(ctx context.Context, req *http.Request, rs *redirects) (*http.Response, error) {
-	for {
+// follow sends req and follows its redirects, at most MaxRedirects, each
+// once robots.txt of its target allows it. The client does not follow
+// them itself: it would do so while the previous response still holds its
+// host's gate, when the target host's robots.txt cannot be fetched.
+// ctx is for those robots.txt requests, which follow their own redirects.
+func (c *Crawler) follow(ctx context.Context, req *http.Request) (*http.Response, error) {
+	for hops := 0; ; hops++ {
 		resp, err := c.client.Do(req)
-		if err != nil || !rs.stopped {
-			return resp, err
+		if err != nil {
+			return nil, err
 		}
-		rs.stopped = false
+		loc := resp.Header.Get("Location")
+		if !isRedirect(resp.StatusCode) || loc == "" {
+			return resp, nil
+		}
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 		resp.Body.Close()
-		next, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
+		if hops == c.cfg.MaxRedirects {
+			return nil, fmt.Errorf("%w (%d)", ErrTooManyRedirects, c.cfg.MaxRedirects)
+		}
+		next, err := resp.Request.URL.Parse(loc)
 		if err != nil {
 			return nil, fmt.Errorf("crawler: %s redirects to a bad address: %w", resp.Request.URL, err)
+		}
+		if err := redirectScheme(next); err != nil {
+			return nil, err
 		}
 		ok, err := c.robots.allowed(ctx, next)
 		if err != nil {
@@ -275,9 +277,20 @@ func (c *Crawler) follow(ctx context.Context, req *http.Request, rs *redirects) 
 		if !ok {
 			return nil, fmt.Errorf("%w: %s", ErrRobots, next)
 		}
-		req = req.Clone(ctx)
+		req = req.Clone(req.Context())
 		req.URL, req.Host = next, ""
 	}
+}
+
+// isRedirect reports whether an HTTP status is a redirect the client
+// would follow.
+func isRedirect(code int) bool {
+	switch code {
+	case http.StatusMovedPermanently, http.StatusFound, http.StatusSeeOther,
+		http.StatusTemporaryRedirect, http.StatusPermanentRedirect:
+		return true
+	}
+	return false
 }
 
 func gunzipCapped(b []byte, limit int64) ([]byte, error) {

@@ -222,8 +222,7 @@ func (r *robotsCache) load(ctx context.Context, key, host string, e *robotsEntry
 
 // get fetches a robots.txt; status 0 means no answer, for the reason err.
 func (r *robotsCache) get(ctx context.Context, rawURL string) (int, []byte, error) {
-	// robots.txt redirects are the client's alone, not the page's fetch
-	ctx, cancel := context.WithTimeout(ownRedirects{ctx}, r.c.cfg.FetchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, r.c.cfg.FetchTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
@@ -256,15 +255,4 @@ func pathQuery(u *url.URL) string {
 		p += "?" + u.RawQuery
 	}
 	return p
-}
-
-// ownRedirects hides from a request the redirect state of the fetch that
-// made it (see redirects).
-type ownRedirects struct{ context.Context }
-
-func (c ownRedirects) Value(key any) any {
-	if _, ok := key.(redirectsKey); ok {
-		return nil
-	}
-	return c.Context.Value(key)
 }
