@@ -315,10 +315,7 @@ ilegales = 2
 func TestLoneMention(t *testing.T) {
 	c := newOnly(t, map[string]string{"migration.es.txt": "@threshold 3\n@lone-mention-words 20\nmigrante~ = 3\nrefugiado~ = 3\n"})
 	long := strings.Repeat("El presidente habló de economía y de obras. ", 5)
-	tests := []struct {
-		name, title, body string
-		want              bool
-	}{
+	tests := []assignCase{
 		{"short body, one mention", "", "Llegan migrantes a la frontera.", true},
 		{"long body, one mention", "", long + "También mencionó a los migrantes.", false},
 		{"long body, two entries in one sentence", "", long + "Mencionó a los migrantes y a los refugiados.", false},
@@ -326,53 +323,32 @@ func TestLoneMention(t *testing.T) {
 		{"long body, the entry twice", "", long + "Mencionó a los migrantes. Los migrantes esperan.", true},
 		{"long body, title match", "Migrantes en la agenda", long + "También mencionó a los migrantes.", true},
 	}
-	for _, tt := range tests {
-		ts, _ := c.Analyze(tt.title, tt.body).Tag("migration")
-		if ts.Assigned != tt.want {
-			t.Errorf("%s: assigned %v (score %v), want %v", tt.name, ts.Assigned, ts.Score, tt.want)
-		}
-	}
+	checkAssigned(t, c, "migration", tests)
 }
 
 func TestLoneTitle(t *testing.T) {
 	c := newOnly(t, map[string]string{"migration.es.txt": "@threshold 3\n@lone-title-words 20\nexilio = 3\nexiliado~ = 3\n"})
 	long := strings.Repeat("El poeta publicó once libros y dio clases de literatura. ", 4)
-	tests := []struct {
-		name, title, body string
-		want              bool
-	}{
+	tests := []assignCase{
 		{"long body, title alone", "Muere el poeta que escribió desde el exilio", long, false},
 		{"long body, title and body", "Muere el poeta que escribió desde el exilio", long + "Vivió treinta años exiliado en México.", true},
 		{"short body, title alone", "Muere el poeta que escribió desde el exilio", "Tenía 91 años.", true},
 		{"title only, no body", "Exilio", "", true},
 	}
-	for _, tt := range tests {
-		ts, _ := c.Analyze(tt.title, tt.body).Tag("migration")
-		if ts.Assigned != tt.want {
-			t.Errorf("%s: assigned %v (score %v), want %v", tt.name, ts.Assigned, ts.Score, tt.want)
-		}
-	}
+	checkAssigned(t, c, "migration", tests)
 }
 
 func TestPassingMention(t *testing.T) {
 	c := newOnly(t, map[string]string{"gender.es.txt": "@threshold 3\n@lone-mention-words 20\n@passing-mention 2 6\nmujer~ = 2\nfeminicidio~ = 3\n"})
 	long := strings.Repeat("El presidente habló de economía y de obras. ", 5)
-	tests := []struct {
-		name, title, body string
-		want              bool
-	}{
+	tests := []assignCase{
 		{"two sentences, score 5", "", long + "Apoyará a las mujeres. Habló del feminicidio.", false},
 		{"two sentences, score 6", "", long + "Apoyará a las mujeres y las mujeres. Habló del feminicidio.", true},
 		{"three sentences", "", long + "Apoyará a las mujeres. Habló del feminicidio. Las mujeres marcharon.", true},
 		{"a title match", "Mujeres", long + "Habló del feminicidio.", true},
 		{"short body", "", "Apoyará a las mujeres. Habló del feminicidio.", true},
 	}
-	for _, tt := range tests {
-		ts, _ := c.Analyze(tt.title, tt.body).Tag("gender")
-		if ts.Assigned != tt.want {
-			t.Errorf("%s: assigned %v (score %v), want %v", tt.name, ts.Assigned, ts.Score, tt.want)
-		}
-	}
+	checkAssigned(t, c, "gender", tests)
 }
 
 func TestTextScopeExclusion(t *testing.T) {
@@ -743,5 +719,21 @@ func TestCrimeFramingDelinquir(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no crime-framing sub-tag (score %v: %+v)", ts.Score, ts.Explanation)
+	}
+}
+
+// assignCase is a text and whether the tag under test should be assigned.
+type assignCase struct {
+	name, title, body string
+	want              bool
+}
+
+func checkAssigned(t *testing.T, c *Classifier, tag string, tests []assignCase) {
+	t.Helper()
+	for _, tt := range tests {
+		ts, _ := c.Analyze(tt.title, tt.body).Tag(tag)
+		if ts.Assigned != tt.want {
+			t.Errorf("%s: assigned %v (score %v), want %v", tt.name, ts.Assigned, ts.Score, tt.want)
+		}
 	}
 }

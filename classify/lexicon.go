@@ -525,16 +525,15 @@ func parseSetting(lx *lexicon, tag, line string, set map[string]map[string]strin
 			return fail("@decay must be between 0 and 1")
 		}
 		s.Decay = v
-	case "@lone-mention-words":
+	case "@lone-mention-words", "@lone-title-words":
 		if v < 0 || v != math.Trunc(v) {
-			return fail("@lone-mention-words must be a whole number of words, 0 or more")
+			return fail("%s must be a whole number of words, 0 or more", fields[0])
 		}
-		s.LoneMentionWords = int(v)
-	case "@lone-title-words":
-		if v < 0 || v != math.Trunc(v) {
-			return fail("@lone-title-words must be a whole number of words, 0 or more")
+		if fields[0] == "@lone-title-words" {
+			s.LoneTitleWords = int(v)
+		} else {
+			s.LoneMentionWords = int(v)
 		}
-		s.LoneTitleWords = int(v)
 	case "@subtag-cap":
 		if v < 0 {
 			return fail("@subtag-cap must not be negative")

@@ -700,14 +700,13 @@ func (m *matcher) evaluate(s *scratch, field int8) {
 	if m.hasExcl {
 		for t, rules := range m.excl {
 			for _, ri := range rules {
-				cr := &m.rules[ri]
-				if cr.dateline && field == 1 && s.dateline[cr.b] {
+				r := &m.rules[ri]
+				if r.dateline && field == 1 && s.dateline[r.b] {
 					s.fired[ri] = true
 				}
-				if len(s.opOcc[cr.a]) == 0 {
-					continue // nothing to exclude (the rule is read through a pointer: skip it cheaply)
+				if len(s.opOcc[r.a]) == 0 {
+					continue // nothing to exclude
 				}
-				r := cr
 				n := len(s.excl[t])
 				if !r.dateline {
 					for _, ai := range s.opOcc[r.a] {

@@ -109,7 +109,9 @@ func (ix *Index) Rebuild(ctx context.Context, src Articles, progress func(done i
 	if err != nil {
 		return fmt.Errorf("index: rebuild: %w", err)
 	}
-	// one segment per partition, from what is on disk
+	// Merge each partition into one segment. Only segments on disk are
+	// merged, so what the rebuild wrote is persisted first; what live
+	// writes add meanwhile is persisted again below, under the lock.
 	if err := persist(ctx, next); err != nil {
 		return err
 	}

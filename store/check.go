@@ -34,7 +34,7 @@ func CheckFile(path string) error {
 			return fmt.Errorf("%w: %s has no schema version", ErrNotStore, path)
 		}
 		if n := binary.BigEndian.Uint64(v); n > SchemaVersion {
-			return fmt.Errorf("store: %s: schema version %d is newer than this program's %d; upgrade the observatory", path, n, SchemaVersion)
+			return fmt.Errorf("%s: %w", path, errNewerSchema(n))
 		}
 		return nil
 	})

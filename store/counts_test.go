@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
 	"observatory"
 )
 
@@ -69,20 +67,6 @@ func TestArticlesPerDay(t *testing.T) {
 	}
 
 	// A store written by schema 1 had no counters: opening it builds them.
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketArticleDays); err != nil {
-			return err
-		}
-		return tx.Bucket(bucketMeta).Put(keySchema, u64(1))
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	db, err = Open(path, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = reopenAsSchema(t, db, path, 1, bucketArticleDays)
 	check("after the upgrade from schema 1")
 }

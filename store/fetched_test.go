@@ -82,11 +82,22 @@ func TestForEachArticleSince(t *testing.T) {
 	}
 
 	// A store written by schema 2 had no index: opening it builds one.
-	err = db.bolt.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketFetched); err != nil {
+	db = reopenAsSchema(t, db, path, 2, bucketFetched)
+	if again := all(db, 1000); !slices.Equal(again, got) {
+		t.Errorf("after the upgrade from schema 2: got %v, want %v", again, got)
+	}
+}
+
+// reopenAsSchema turns the store at path, open as db, into what schema
+// version wrote (recorded version, bucket missing), closes it and opens it
+// again, as a newer program would: the upgrade runs.
+func reopenAsSchema(t *testing.T, db *DB, path string, version uint64, missing []byte) *DB {
+	t.Helper()
+	err := db.bolt.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(missing); err != nil {
 			return err
 		}
-		return tx.Bucket(bucketMeta).Put(keySchema, u64(2))
+		return tx.Bucket(bucketMeta).Put(keySchema, u64(version))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -96,8 +107,6 @@ func TestForEachArticleSince(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	if again := all(db, 1000); !slices.Equal(again, got) {
-		t.Errorf("after the upgrade from schema 2: got %v, want %v", again, got)
-	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }

@@ -109,7 +109,7 @@ func (db *DB) migrate() error {
 		}
 		version := binary.BigEndian.Uint64(v)
 		if version > SchemaVersion {
-			return fmt.Errorf("store: schema version %d is newer than this program's %d; upgrade the observatory", version, SchemaVersion)
+			return errNewerSchema(version)
 		}
 		if version < 2 {
 			// 1 → 2: count the articles already stored per source and day.
@@ -125,6 +125,11 @@ func (db *DB) migrate() error {
 		}
 		return meta.Put(keySchema, u64(SchemaVersion))
 	})
+}
+
+// errNewerSchema refuses a store written by a newer program.
+func errNewerSchema(version uint64) error {
+	return fmt.Errorf("store: schema version %d is newer than this program's %d; upgrade the observatory", version, SchemaVersion)
 }
 
 func u64(n uint64) []byte {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
+
+	"observatory"
 )
 
 // renderHelp turns the search help (Markdown, written by us and embedded
@@ -23,7 +25,7 @@ func renderHelp(md string) (template.HTML, error) {
 
 // helpPage serves GET /ayuda: how to write queries.
 func (s *Server) helpPage(w http.ResponseWriter, r *http.Request) {
-	if !s.allow(w, r, "read", "articles", "") {
+	if !s.allow(w, r, observatory.Read, observatory.ResArticle, "") {
 		return
 	}
 	s.render(w, r, http.StatusOK, "help", s.help)

@@ -19,19 +19,7 @@ func TestThrottleBehindProxy(t *testing.T) {
 	loopback := netip.MustParsePrefix("127.0.0.0/8")
 	e := newEnvWith(t, observatory.Policy{}, func(c *webui.Config) { c.TrustedProxies = []netip.Prefix{loopback} })
 	c := e.client()
-	post := func(name, pw, xff string) int {
-		req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader(url.Values{"name": {name}, "password": {pw}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		if xff != "" {
-			req.Header.Set("X-Forwarded-For", xff)
-		}
-		resp, err := c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		drain(resp)
-		return resp.StatusCode
-	}
+	post := func(name, pw, xff string) int { return postLogin(t, e, c, name, pw, xff) }
 	// An attacker at 203.0.113.9 fails 20 times with many names…
 	for i := 0; i < 20; i++ {
 		post(fmt.Sprintf("nobody%d", i), "x", "198.51.100.1, 203.0.113.9")
@@ -56,18 +44,28 @@ func TestThrottleBehindProxy(t *testing.T) {
 	e2 := newEnv(t, observatory.Policy{})
 	c2 := e2.client()
 	for i := 0; i < 20; i++ {
-		req, _ := http.NewRequest("POST", e2.srv.URL+"/login", strings.NewReader(url.Values{"name": {fmt.Sprint("n", i)}, "password": {"x"}}.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i+1))
-		resp, err := c2.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		drain(resp)
+		postLogin(t, e2, c2, fmt.Sprint("n", i), "x", fmt.Sprintf("198.51.100.%d", i+1))
 	}
-	if resp := e2.postForm(c2, "/login", url.Values{"name": {"admin"}, "password": {testPassword}}); resp.StatusCode != http.StatusTooManyRequests {
-		t.Errorf("forged X-Forwarded-For from an untrusted peer: status %d, want 429", resp.StatusCode)
+	if got := postLogin(t, e2, c2, "admin", testPassword, ""); got != http.StatusTooManyRequests {
+		t.Errorf("forged X-Forwarded-For from an untrusted peer: status %d, want 429", got)
 	}
+}
+
+// postLogin signs in through e's server, with X-Forwarded-For set to xff
+// if given, and returns the status.
+func postLogin(t *testing.T, e *env, c *http.Client, name, pw, xff string) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", e.srv.URL+"/login", strings.NewReader(url.Values{"name": {name}, "password": {pw}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if xff != "" {
+		req.Header.Set("X-Forwarded-For", xff)
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(resp)
+	return resp.StatusCode
 }
 
 func TestMetricsPrivate(t *testing.T) {
